@@ -1,0 +1,62 @@
+package dev.tunekit.bench;
+
+import dev.tunekit.model.DistilBert;
+import dev.tunekit.model.Encoder;
+import dev.tunekit.model.ModelConfig;
+import dev.tunekit.model.Weights;
+import dev.tunekit.tensors.Engine;
+import dev.tunekit.tensors.Precision;
+import dev.tunekit.tensors.Tensors;
+import dev.tunekit.tokenize.Batch;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Feature-extraction throughput: encoder forward pass under inference mode, [CLS] vectors out,
+ * the way {@code bench_distilbert.py}'s infer modes measure it. Warm-up steps, then the median.
+ */
+public final class ForwardBenchmark {
+  /** Samples per second (median step) and tokens per second (real tokens, padding excluded). */
+  public record Result(Precision precision, double samplesPerSecond, double tokensPerSecond,
+      double medianStepMillis, int steps) {}
+
+  private final Encoder encoder;
+
+  public ForwardBenchmark(ModelConfig config, long seed) {
+    Engine.start();
+    torch.manual_seed(seed);
+    this.encoder = new DistilBert.Model(Weights.fresh(config), (DistilBert.Config) config);
+    encoder.train(false);
+  }
+
+  public Result run(Precision precision, List<List<long[]>> batches, int warmup) {
+    double[] millis = new double[batches.size() - warmup];
+    long tokens = 0;
+    long samples = 0;
+    try (InferenceMode guard = new InferenceMode()) {
+      for (int i = 0; i < batches.size(); i++) {
+        long start = System.nanoTime();
+        try (PointerScope scope = new PointerScope(); Precision.Region r = precision.enter()) {
+          Batch batch = Batch.pad(batches.get(i), 0);
+          Tensors.toFloats(encoder.forward(batch.inputIds(), batch.attentionMask()).select(1, 0));
+          if (i >= warmup) {
+            tokens += Arrays.stream(batch.lengths()).sum();
+            samples += batch.size();
+          }
+        }
+        if (i >= warmup) {
+          millis[i - warmup] = (System.nanoTime() - start) / 1e6;
+        }
+      }
+    }
+    double[] sorted = millis.clone();
+    Arrays.sort(sorted);
+    double median = sorted[sorted.length / 2];
+    double perStep = (double) samples / millis.length;
+    double tokensPerStep = (double) tokens / millis.length;
+    return new Result(precision, perStep / (median / 1000), tokensPerStep / (median / 1000), median, millis.length);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.tunekit.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunekit.model.ModelConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Benchmark inputs: the DistilBERT-base shape and batches with Rotten-Tomatoes-like lengths. */
+public final class Shapes {
+  private Shapes() {}
+
+  /** distilbert-base-uncased: vocab 30522, dim 768, 6 layers, 12 heads, FFN 3072, 2 labels. */
+  public static ModelConfig distilbertBase() {
+    ObjectNode json = ModelConfig.JSON.createObjectNode();
+    json.put("model_type", "distilbert");
+    json.put("vocab_size", 30522);
+    json.put("dim", 768);
+    json.put("n_layers", 6);
+    json.put("n_heads", 12);
+    json.put("hidden_dim", 3072);
+    json.put("max_position_embeddings", 512);
+    return ModelConfig.parse(json, Path.of("<distilbert-base-uncased shape>"));
+  }
+
+  /**
+   * Token-id batches as the PyTorch reference's "dyn" setting makes them: lengths
+   * round(N(27, 12)) clipped to [3, 70], [CLS] ... [SEP], random ids, each batch padded to its
+   * longest.
+   */
+  public static List<List<long[]>> rtLikeBatches(int count, int batchSize, long seed) {
+    Random rng = new Random(seed);
+    List<List<long[]>> batches = new ArrayList<>();
+    for (int b = 0; b < count; b++) {
+      List<long[]> batch = new ArrayList<>();
+      for (int i = 0; i < batchSize; i++) {
+        int length = (int) Math.max(3, Math.min(70, Math.round(27 + 12 * rng.nextGaussian())));
+        long[] ids = new long[length];
+        for (int j = 0; j < length; j++) {
+          ids[j] = 1000 + rng.nextInt(29000);
+        }
+        ids[0] = 101;
+        ids[length - 1] = 102;
+        batch.add(ids);
+      }
+      batches.add(batch);
+    }
+    return batches;
+  }
+}

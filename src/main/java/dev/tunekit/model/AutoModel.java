@@ -1,0 +1,90 @@
+package dev.tunekit.model;
+
+import dev.tunekit.Log;
+import dev.tunekit.TunekitException;
+import dev.tunekit.tensors.Engine;
+import dev.tunekit.tensors.SafeTensors;
+import dev.tunekit.tokenize.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Loads a HuggingFace model folder (config.json, model.safetensors, tokenizer.json) into the
+ * matching architecture, as {@code AutoModel} / {@code AutoModelForSequenceClassification} do.
+ */
+public final class AutoModel {
+  private AutoModel() {}
+
+  /** The config of the model in {@code dir}. */
+  public static ModelConfig config(Path dir) {
+    checkFolder(dir);
+    return ModelConfig.read(dir);
+  }
+
+  /** The bare encoder (DistilBertModel, BertModel without pooler) in evaluation mode. */
+  public static Encoder encoder(Path dir) {
+    ModelConfig config = config(dir);
+    return load(dir, config, (w, c) -> c instanceof DistilBert.Config d
+        ? new DistilBert.Model(w, d)
+        : new Bert.Model(w, (Bert.Config) c, false));
+  }
+
+  /** The encoder with its classification head, in evaluation mode. */
+  public static SequenceClassifier classifier(Path dir) {
+    return classifier(dir, config(dir));
+  }
+
+  /** As {@link #classifier(Path)}, with a config changed by the caller (e.g. other labels). */
+  public static SequenceClassifier classifier(Path dir, ModelConfig config) {
+    return load(dir, config, (w, c) -> c instanceof DistilBert.Config d
+        ? new DistilBert.ForSequenceClassification(w, d)
+        : new Bert.ForSequenceClassification(w, (Bert.Config) c));
+  }
+
+  /** The folder's tokenizer, truncating to what the model's positions allow. */
+  public static Tokenizer tokenizer(Path dir, ModelConfig config) {
+    checkFolder(dir);
+    int pad = config.json().path("pad_token_id").asInt(0);
+    return Tokenizer.load(dir, config.maxPositions(), pad);
+  }
+
+  private static <T> T load(Path dir, ModelConfig config, BiFunction<Weights, ModelConfig, T> build) {
+    Engine.start();
+    try (SafeTensors file = SafeTensors.open(weightsFile(dir))) {
+      Weights weights = Weights.from(file, config);
+      T model = build.apply(weights, config);
+      report(dir, weights.missing(), "were not in the checkpoint and are newly initialised");
+      return model;
+    }
+  }
+
+  private static void report(Path dir, List<String> names, String what) {
+    if (!names.isEmpty()) {
+      Log.warn(names.size() + " weights of " + dir.getFileName() + " " + what + ": "
+          + String.join(", ", names));
+    }
+  }
+
+  static Path weightsFile(Path dir) {
+    Path file = dir.resolve("model.safetensors");
+    if (Files.isRegularFile(file)) {
+      return file;
+    }
+    if (Files.isRegularFile(dir.resolve("pytorch_model.bin"))) {
+      throw new TunekitException(dir.resolve("pytorch_model.bin") + ": pickle checkpoints are not "
+          + "loaded (they can run code); convert once in Python: AutoModel.from_pretrained(dir)"
+          + ".save_pretrained(dir, safe_serialization=True)");
+    }
+    throw new TunekitException(file + ": model.safetensors not found; a HuggingFace model folder "
+        + "holds config.json, model.safetensors and tokenizer.json");
+  }
+
+  private static void checkFolder(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new TunekitException(dir + ": model folder not found; give a folder with config.json, "
+          + "model.safetensors and tokenizer.json");
+    }
+  }
+}

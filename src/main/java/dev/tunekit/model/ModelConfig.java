@@ -1,0 +1,82 @@
+package dev.tunekit.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunekit.TunekitException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** What every supported architecture's {@code config.json} tells us. */
+public sealed interface ModelConfig permits DistilBert.Config, Bert.Config {
+  /** HF's {@code model_type}: "distilbert" or "bert". */
+  String modelType();
+
+  /** Width of the hidden states (DistilBERT {@code dim}, BERT {@code hidden_size}). */
+  int hiddenSize();
+
+  int numLayers();
+
+  int numHeads();
+
+  /** Longest sequence the position embeddings cover. */
+  int maxPositions();
+
+  int vocabSize();
+
+  double initializerRange();
+
+  Labels labels();
+
+  /** The prefix HF puts before encoder weights in task models ({@code base_model_prefix}). */
+  String basePrefix();
+
+  /** The config as read, every key kept, so that saving writes back what Python wrote. */
+  ObjectNode json();
+
+  ObjectMapper JSON = new ObjectMapper();
+
+  /** Reads {@code dir/config.json}. */
+  static ModelConfig read(Path dir) {
+    Path file = dir.resolve("config.json");
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new TunekitException(file + ": config.json not found; a HuggingFace model folder holds "
+          + "config.json, model.safetensors and tokenizer.json");
+    } catch (IOException e) {
+      throw new TunekitException(file + ": cannot read (" + e.getMessage() + ")");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new TunekitException(file + ":" + e.getLocation().getLineNr() + ": invalid JSON ("
+          + e.getOriginalMessage() + "); fix config.json");
+    }
+    if (root == null || !root.isObject()) {
+      throw new TunekitException(file + ": not a JSON object; fix config.json");
+    }
+    return parse((ObjectNode) root, file);
+  }
+
+  /** Builds the config of a parsed {@code config.json}; {@code file} is named in errors. */
+  static ModelConfig parse(ObjectNode root, Path file) {
+    ConfigJson json = new ConfigJson(root, file);
+    String type = json.text("model_type", null);
+    if (type == null) {
+      throw new TunekitException(file + ": no \"model_type\"; add \"model_type\": \"distilbert\" or "
+          + "\"bert\" to config.json");
+    }
+    return switch (type) {
+      case "distilbert" -> DistilBert.Config.from(json);
+      case "bert" -> Bert.Config.from(json);
+      default -> throw new TunekitException(file + ": model_type \"" + type + "\" is not supported; "
+          + "tunekit runs \"distilbert\" and \"bert\" models");
+    };
+  }
+}

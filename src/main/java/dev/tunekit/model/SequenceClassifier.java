@@ -1,0 +1,18 @@
+package dev.tunekit.model;
+
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/** An encoder with a classification head (HF's *ForSequenceClassification): ids in, logits out. */
+public interface SequenceClassifier {
+  ModelConfig config();
+
+  Encoder encoder();
+
+  /** Logits [B, num_labels] of a padded int64 [B, T] batch. */
+  Tensor logits(Tensor inputIds, Tensor attentionMask);
+
+  void train(boolean training);
+
+  Map<String, Tensor> parameters();
+}

@@ -1,0 +1,107 @@
+package dev.tunekit.pipeline;
+
+import dev.tunekit.model.AutoModel;
+import dev.tunekit.model.Encoder;
+import dev.tunekit.model.EncoderOutput;
+import dev.tunekit.model.ModelConfig;
+import dev.tunekit.tensors.Precision;
+import dev.tunekit.tensors.Tensors;
+import dev.tunekit.tokenize.Batch;
+import dev.tunekit.tokenize.Tokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Sentence vectors from a frozen encoder (HF's feature-extraction pipeline plus pooling).
+ *
+ * <p>Texts are tokenized, sorted by length so each batch pads little, encoded without autograd,
+ * pooled, and returned in the caller's order.
+ */
+public final class FeatureExtractor implements AutoCloseable {
+  private final Encoder encoder;
+  private final Tokenizer tokenizer;
+  private Precision precision = Precision.FP32;
+  private int batchSize = 32;
+  private int layer = -1;
+
+  public FeatureExtractor(Encoder encoder, Tokenizer tokenizer) {
+    this.encoder = encoder;
+    this.tokenizer = tokenizer;
+    encoder.train(false);
+  }
+
+  /** The encoder and tokenizer of a HuggingFace model folder. */
+  public static FeatureExtractor load(Path modelDir) {
+    ModelConfig config = AutoModel.config(modelDir);
+    Tokenizer tokenizer = AutoModel.tokenizer(modelDir, config);
+    return new FeatureExtractor(AutoModel.encoder(modelDir), tokenizer);
+  }
+
+  public FeatureExtractor precision(Precision p) {
+    this.precision = p;
+    return this;
+  }
+
+  public FeatureExtractor batchSize(int n) {
+    this.batchSize = Math.max(1, n);
+    return this;
+  }
+
+  /** Which hidden state to pool: -1 the last layer (default), 0 the embeddings, i layer i. */
+  public FeatureExtractor layer(int layer) {
+    this.layer = layer;
+    return this;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  /** One vector per text, in order. */
+  public float[][] embed(List<String> texts, Pooling pooling) {
+    List<long[]> ids = tokenizer.encode(texts);
+    Integer[] order = IntStream.range(0, ids.size()).boxed().toArray(Integer[]::new);
+    java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length).reversed());
+    float[][] out = new float[ids.size()][];
+    try (InferenceMode noGrad = new InferenceMode()) {
+      for (int start = 0; start < order.length; start += batchSize) {
+        int end = Math.min(order.length, start + batchSize);
+        List<long[]> chunk = new ArrayList<>();
+        for (int i = start; i < end; i++) {
+          chunk.add(ids.get(order[i]));
+        }
+        float[][] vectors = embedBatch(chunk, pooling);
+        for (int i = start; i < end; i++) {
+          out[order[i]] = vectors[i - start];
+        }
+      }
+    }
+    return out;
+  }
+
+  private float[][] embedBatch(List<long[]> chunk, Pooling pooling) {
+    try (PointerScope scope = new PointerScope();
+        Precision.Region region = precision.enter()) {
+      Batch batch = Batch.pad(chunk, tokenizer.padId());
+      EncoderOutput output = encoder.forward(batch.inputIds(), batch.attentionMask(), layer >= 0);
+      Tensor hidden = layer >= 0 ? output.hiddenStates().get(layer) : output.lastHiddenState();
+      return Tensors.toMatrix(pooling.apply(hidden.to(ScalarType.Float), batch.attentionMask()));
+    }
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

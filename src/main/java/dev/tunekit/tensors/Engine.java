@@ -1,0 +1,51 @@
+package dev.tunekit.tensors;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Starts libtorch once per JVM: the bundled native libraries, the thread count.
+ *
+ * <p>The bundled libraries are extracted and resolved before anything else loads, so that a
+ * system libtorch (Debian's, installed with python3-torch) is never picked up next to ours; that
+ * mix crashes the JVM at first start (ENGINE-NOTES gotcha 1).
+ */
+public final class Engine {
+  private static boolean started;
+
+  private Engine() {}
+
+  /** Loads libtorch if needed; safe to call from anywhere, any number of times. */
+  public static synchronized void start() {
+    if (started) {
+      return;
+    }
+    try {
+      Loader.cacheResources("/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
+      Loader.cacheResources("/org/bytedeco/openblas/" + Loader.getPlatform() + "/");
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot extract the bundled libtorch: " + e.getMessage(), e);
+    }
+    Loader.load(torch.class);
+    torch.set_num_interop_threads(1);
+    started = true;
+  }
+
+  /** Loads libtorch and uses {@code threads} intra-op threads (0 or less: all cores). */
+  public static synchronized void start(int threads) {
+    start();
+    setThreads(threads);
+  }
+
+  /** Intra-op threads for matmuls and element-wise kernels; 0 or less means all cores. */
+  public static void setThreads(int threads) {
+    start();
+    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    torch.set_num_threads(n);
+  }
+
+  public static int threads() {
+    start();
+    return torch.get_num_threads();
+  }
+}
