@@ -2,6 +2,7 @@ package dev.tunekit.cli;
 
 import dev.tunekit.TunekitException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +35,9 @@ public final class Main implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, a) -> {
-      String command = ex.getCommandLine().getCommandName();
-      err.println("tunekit: " + ex.getMessage() + "; see 'tunekit "
+      CommandLine where = ex.getCommandLine();
+      String command = where.getCommandName();
+      err.println("tunekit: " + describe(ex) + "; see 'tunekit "
           + (command.equals("tunekit") ? "" : command + " ") + "--help'");
       return 2;
     });
@@ -51,6 +53,57 @@ public final class Main implements Runnable {
       return 3;
     });
     return cli.execute(args);
+  }
+
+  /** A bad command line in one phrase; an unknown option wins over a missing one (it is the cause). */
+  private static String describe(CommandLine.ParameterException ex) {
+    CommandLine where = ex.getCommandLine();
+    List<String> unmatched = where.getParseResult() == null ? List.of() : where.getParseResult().unmatched();
+    if (!unmatched.isEmpty() && !(ex instanceof CommandLine.UnmatchedArgumentException)) {
+      String arg = unmatched.get(0);
+      String guess = closestOption(where, arg);
+      return "unknown option '" + arg + "'" + (guess == null ? "" : " (did you mean " + guess + "?)");
+    }
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String arg = u.getUnmatched().get(0);
+      String guess = closestOption(where, arg);
+      return "unknown option '" + arg + "'" + (guess == null ? "" : " (did you mean " + guess + "?)");
+    }
+    return ex.getMessage();
+  }
+
+  private static String closestOption(CommandLine where, String arg) {
+    String best = null;
+    int bestDistance = 3;
+    for (var option : where.getCommandSpec().options()) {
+      for (String name : option.names()) {
+        int d = editDistance(name, arg);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = name;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(substitute, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /** The version from the jar's manifest. */
