@@ -143,9 +143,23 @@ public final class Weights {
     return List.of(name);
   }
 
-  /** Every weight handed out, by full HF name, in construction order. */
+  /**
+   * The weights handed out under this view, named relative to it, in construction order: the
+   * root view gives the whole state dict, {@code at("distilbert")} the encoder's (as PyTorch's
+   * {@code state_dict()} of a submodule).
+   */
   public Map<String, Tensor> parameters() {
-    return Collections.unmodifiableMap(state.parameters);
+    if (prefix.isEmpty()) {
+      return Collections.unmodifiableMap(state.parameters);
+    }
+    Map<String, Tensor> mine = new LinkedHashMap<>();
+    String start = prefix + ".";
+    state.parameters.forEach((name, t) -> {
+      if (name.startsWith(start)) {
+        mine.put(name.substring(start.length()), t);
+      }
+    });
+    return Collections.unmodifiableMap(mine);
   }
 
   /** Weights the checkpoint lacked, initialised fresh. */

@@ -101,6 +101,15 @@ class WeightsLoadingTest {
   }
 
   @Test
+  void encoderOfAClassifierNamesItsWeightsLikeASubmoduleStateDict() {
+    SequenceClassifier model = AutoModel.classifier(Fixtures.fixture("tiny-distilbert").resolve("model"));
+    Map<String, Tensor> encoder = model.encoder().parameters();
+    assertTrue(encoder.containsKey("embeddings.word_embeddings.weight"));
+    assertTrue(encoder.keySet().stream().noneMatch(k -> k.startsWith("distilbert.") || k.contains("classifier")));
+    assertEquals(model.parameters().size() - 4, encoder.size(), "all but pre_classifier and classifier");
+  }
+
+  @Test
   void legacyGammaBetaNamesLoad() throws IOException {
     Path dir = rewritten("tiny-bert", n -> n.replace("LayerNorm.weight", "LayerNorm.gamma")
         .replace("LayerNorm.bias", "LayerNorm.beta"));
