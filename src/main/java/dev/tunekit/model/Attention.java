@@ -1,5 +1,6 @@
 package dev.tunekit.model;
 
+import dev.tunekit.tensors.Precision;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -31,14 +32,16 @@ public final class Attention {
     long length = q.size(1);
     long hidden = q.size(2);
     long headDim = hidden / heads;
-    Tensor context = torch.scaled_dot_product_attention(
+    // In float32 even under bf16 autocast: libtorch's CPU bf16 attention kernel is ~9x slower
+    // here, and attention is a small share of the FLOPs.
+    Tensor context = Precision.inFloat32(() -> torch.scaled_dot_product_attention(
         split(q, heads, headDim), split(k, heads, headDim), split(v, heads, headDim),
-        new TensorOptional(keyMask), training ? dropout : 0.0, false, new DoubleOptional(), false);
+        new TensorOptional(keyMask), training ? dropout : 0.0, false, new DoubleOptional(), false));
     return context.transpose(1, 2).reshape(batch, length, hidden);
   }
 
   /** [B, T, H] to [B, heads, T, H / heads]. */
   private static Tensor split(Tensor x, int heads, long headDim) {
-    return x.view(x.size(0), x.size(1), heads, headDim).transpose(1, 2);
+    return x.to(ScalarType.Float).view(x.size(0), x.size(1), heads, headDim).transpose(1, 2);
   }
 }
