@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunekit.AtomicFile;
 import dev.tunekit.TunekitException;
-import dev.tunekit.data.JsonLines;
+import dev.tunekit.data.JsonLinesReader;
 import dev.tunekit.pipeline.FeatureExtractor;
 import dev.tunekit.pipeline.Pooling;
 import dev.tunekit.tensors.Engine;
@@ -59,7 +59,7 @@ final class EmbedCommand implements Callable<Integer> {
     Precision prec = Precision.parse(precision);
     List<String> all = new ArrayList<>(texts);
     if (input != null) {
-      all.addAll(JsonLines.readTexts(input, "text"));
+      all.addAll(JsonLinesReader.readTexts(input, "text"));
     }
     if (all.isEmpty()) {
       throw new TunekitException("nothing to embed; give --text \"...\" or --input F.jsonl");

@@ -25,11 +25,13 @@ public final class Tokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int maxLength;
   private final long padId;
+  private final String fingerprint;
 
-  private Tokenizer(HuggingFaceTokenizer tokenizer, int maxLength, long padId) {
+  private Tokenizer(HuggingFaceTokenizer tokenizer, int maxLength, long padId, String fingerprint) {
     this.tokenizer = tokenizer;
     this.maxLength = maxLength;
     this.padId = padId;
+    this.fingerprint = fingerprint;
   }
 
   /**
@@ -37,21 +39,31 @@ public final class Tokenizer implements AutoCloseable {
    * if {@code tokenizer_config.json} says so).
    */
   public static Tokenizer load(Path dir, int maxPositions, long padId) {
+    return load(dir, maxPositions, padId, true);
+  }
+
+  /** No truncation at all: for measuring how long texts really are. */
+  public static Tokenizer untruncated(Path dir, long padId) {
+    return load(dir, Integer.MAX_VALUE, padId, false);
+  }
+
+  private static Tokenizer load(Path dir, int maxPositions, long padId, boolean truncate) {
     Path file = dir.resolve("tokenizer.json");
     if (!Files.isRegularFile(file)) {
       throw new TunekitException(file + ": tokenizer.json not found; tunekit needs the fast "
           + "tokenizer file (in Python: AutoTokenizer.from_pretrained(...).save_pretrained(dir) writes it)");
     }
-    int maxLength = Math.min(maxPositions, modelMaxLength(dir.resolve("tokenizer_config.json")));
+    int maxLength = truncate ? Math.min(maxPositions, modelMaxLength(dir.resolve("tokenizer_config.json")))
+        : Integer.MAX_VALUE;
     try {
       HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()
           .optTokenizerPath(file)
           .optAddSpecialTokens(true)
-          .optTruncation(true)
-          .optMaxLength(maxLength)
+          .optTruncation(truncate)
+          .optMaxLength(truncate ? maxLength : 1_000_000)
           .optPadding(false)
           .build();
-      return new Tokenizer(t, maxLength, padId);
+      return new Tokenizer(t, maxLength, padId, sha256(file));
     } catch (IOException | RuntimeException e) {
       throw new TunekitException(file + ": cannot load the tokenizer (" + e.getMessage()
           + "); the file is damaged or not a HuggingFace tokenizer.json");
@@ -71,6 +83,25 @@ public final class Tokenizer implements AutoCloseable {
     } catch (IOException e) {
       throw new TunekitException(tokenizerConfig + ": invalid JSON (" + e.getMessage() + "); fix or delete the file");
     }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      var sha = java.security.MessageDigest.getInstance("SHA-256");
+      return java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** sha256 of tokenizer.json: tokenized data cached under another tokenizer is never reused. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** The same tokenizer truncating at {@code length} tokens (at most the model's maximum). */
+  public Tokenizer withMaxLength(Path dir, int length) {
+    return load(dir, Math.min(length, maxLength), padId);
   }
 
   /** The most tokens a sequence keeps, special tokens included. */

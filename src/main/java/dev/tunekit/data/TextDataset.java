@@ -1,0 +1,38 @@
+package dev.tunekit.data;
+
+import dev.tunekit.TunekitException;
+import dev.tunekit.model.Labels;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A text-classification dataset: its label names and its train / validation / test splits. */
+public record TextDataset(String name, Labels labels, Map<String, Split> splits) {
+  public static final String TRAIN = "train";
+  public static final String VALIDATION = "validation";
+  public static final String TEST = "test";
+
+  public TextDataset {
+    splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
+  }
+
+  public Split split(String split) {
+    Split s = splits.get(split);
+    if (s == null) {
+      throw new TunekitException("dataset " + name + " has no " + split + " split (it has " + splits.keySet() + ")");
+    }
+    return s;
+  }
+
+  public Split train() {
+    return split(TRAIN);
+  }
+
+  public Split validation() {
+    return split(VALIDATION);
+  }
+
+  public Split test() {
+    return split(TEST);
+  }
+}
