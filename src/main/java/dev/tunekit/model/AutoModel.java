@@ -38,9 +38,34 @@ public final class AutoModel {
 
   /** As {@link #classifier(Path)}, with a config changed by the caller (e.g. other labels). */
   public static SequenceClassifier classifier(Path dir, ModelConfig config) {
-    return load(dir, config, (w, c) -> c instanceof DistilBert.Config d
-        ? new DistilBert.ForSequenceClassification(w, d)
-        : new Bert.ForSequenceClassification(w, (Bert.Config) c));
+    return load(dir, config, AutoModel::newClassifier);
+  }
+
+  /**
+   * The model with a head for {@code labels}, ready to fine-tune. A checkpoint whose head was
+   * trained for other labels is refused unless {@code newHead}, which starts the classifier fresh.
+   */
+  public static SequenceClassifier forLabels(Path dir, Labels labels, boolean newHead) {
+    ModelConfig config = config(dir);
+    boolean hasHead;
+    try (SafeTensors file = SafeTensors.open(weightsFile(dir))) {
+      hasHead = file.contains("classifier.weight");
+    }
+    boolean generic = config.labels().equals(Labels.generic(config.labels().count()));
+    boolean differ = !config.labels().equals(labels) && !(generic && config.labels().count() == labels.count());
+    if (hasHead && differ && !newHead) {
+      throw new TunekitException(dir + ": the model's head was trained for labels " + config.labels().names()
+          + " but the dataset has " + labels.names() + "; pass --new-head to train a fresh classifier head");
+    }
+    ModelConfig withLabels = config.withLabels(labels);
+    boolean fresh = hasHead && (differ || newHead);
+    return load(dir, withLabels, (w, c) -> {
+      if (fresh) {
+        w.reinitialise("classifier");
+        Log.info("starting a fresh classifier head for labels " + labels.names());
+      }
+      return newClassifier(w, c);
+    });
   }
 
   /** The folder's tokenizer, truncating to what the model's positions allow. */
@@ -48,6 +73,13 @@ public final class AutoModel {
     checkFolder(dir);
     int pad = config.json().path("pad_token_id").asInt(0);
     return Tokenizer.load(dir, config.maxPositions(), pad);
+  }
+
+  /** The classification model of {@code config}'s architecture, built from {@code w}. */
+  public static SequenceClassifier newClassifier(Weights w, ModelConfig config) {
+    return config instanceof DistilBert.Config d
+        ? new DistilBert.ForSequenceClassification(w, d)
+        : new Bert.ForSequenceClassification(w, (Bert.Config) config);
   }
 
   private static <T> T load(Path dir, ModelConfig config, BiFunction<Weights, ModelConfig, T> build) {

@@ -47,6 +47,13 @@ public final class Bert {
       return c;
     }
 
+    @Override
+    public Config withLabels(Labels l) {
+      return new Config(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, activation,
+          hiddenDropout, attentionDropout, maxPositions, typeVocabSize, initializerRange, layerNormEps,
+          padTokenId, classifierDropout, l, ModelConfig.jsonWithLabels(json, l));
+    }
+
     @Override public String modelType() { return "bert"; }
     @Override public String basePrefix() { return "bert"; }
   }
@@ -210,6 +217,7 @@ public final class Bert {
     @Override public Config config() { return config; }
     @Override public Model encoder() { return bert; }
     @Override public Map<String, Tensor> parameters() { return weights.parameters(); }
+    @Override public java.util.Set<String> noDecay() { return weights.noDecay(); }
 
     @Override
     public void train(boolean training) {

@@ -40,6 +40,13 @@ public final class DistilBert {
       return c;
     }
 
+    @Override
+    public Config withLabels(Labels l) {
+      return new Config(vocabSize, maxPositions, numLayers, numHeads, dim, hiddenDim, dropout,
+          attentionDropout, activation, initializerRange, seqClassifDropout, padTokenId, l,
+          ModelConfig.jsonWithLabels(json, l));
+    }
+
     @Override public String modelType() { return "distilbert"; }
     @Override public int hiddenSize() { return dim; }
     @Override public String basePrefix() { return "distilbert"; }
@@ -200,6 +207,7 @@ public final class DistilBert {
     @Override public Config config() { return config; }
     @Override public Model encoder() { return distilbert; }
     @Override public Map<String, Tensor> parameters() { return weights.parameters(); }
+    @Override public java.util.Set<String> noDecay() { return weights.noDecay(); }
 
     @Override
     public void train(boolean training) {

@@ -14,6 +14,7 @@ public final class LayerNorm {
   public LayerNorm(Weights w, int dim, double eps) {
     this.weight = w.get("weight", Weights.Init.ONES, dim);
     this.bias = w.get("bias", Weights.Init.ZEROS, dim);
+    w.markLayerNorm("weight", "bias");
     this.shape = new long[] {dim};
     this.eps = eps;
   }

@@ -37,6 +37,20 @@ public sealed interface ModelConfig permits DistilBert.Config, Bert.Config {
   /** The config as read, every key kept, so that saving writes back what Python wrote. */
   ObjectNode json();
 
+  /** The same config with other class labels (a new classification head's). */
+  ModelConfig withLabels(Labels labels);
+
+  /** A copy of {@code json} with HF's {@code id2label} / {@code label2id} for {@code labels}. */
+  static ObjectNode jsonWithLabels(ObjectNode json, Labels labels) {
+    ObjectNode copy = json.deepCopy();
+    copy.remove("num_labels");
+    ObjectNode id2label = copy.putObject("id2label");
+    labels.id2label().forEach(id2label::put);
+    ObjectNode label2id = copy.putObject("label2id");
+    labels.label2id().forEach(label2id::put);
+    return copy;
+  }
+
   ObjectMapper JSON = new ObjectMapper();
 
   /** Reads {@code dir/config.json}. */

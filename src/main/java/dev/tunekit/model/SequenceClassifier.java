@@ -15,4 +15,13 @@ public interface SequenceClassifier {
   void train(boolean training);
 
   Map<String, Tensor> parameters();
+
+  /** Parameters HF's Trainer exempts from weight decay: LayerNorm weights and all biases. */
+  java.util.Set<String> noDecay();
+
+  /** HF's class name, written as {@code architectures} in config.json. */
+  default String architecture() {
+    return config().modelType().equals("distilbert") ? "DistilBertForSequenceClassification"
+        : "BertForSequenceClassification";
+  }
 }

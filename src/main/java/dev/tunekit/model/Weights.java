@@ -43,6 +43,8 @@ public final class Weights {
     final String basePrefix;
     final double initializerRange;
     final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    final Set<String> layerNorm = new LinkedHashSet<>();
+    final Set<String> fresh = new LinkedHashSet<>();
     final List<String> missing = new ArrayList<>();
     final Set<String> used = new LinkedHashSet<>();
 
@@ -81,6 +83,9 @@ public final class Weights {
     }
     String stored = storedName(full);
     Tensor t;
+    if (stored != null && state.fresh.stream().anyMatch(f -> full.equals(f) || full.startsWith(f + "."))) {
+      stored = null;
+    }
     if (stored != null) {
       long[] actual = state.source.entry(stored).shape();
       if (!Arrays.equals(actual, shape)) {
@@ -96,6 +101,37 @@ public final class Weights {
     }
     state.parameters.put(full, t);
     return t;
+  }
+
+  /** Marks this view's weights as LayerNorm's: HF's Trainer exempts them from weight decay. */
+  public void markLayerNorm(String... names) {
+    for (String n : names) {
+      state.layerNorm.add(join(prefix, n));
+    }
+  }
+
+  /**
+   * Starts the module {@code name} (e.g. "classifier") fresh even if the checkpoint has it: a
+   * new head for other labels. Call before the module is built.
+   */
+  public Weights reinitialise(String name) {
+    state.fresh.add(join(prefix, name));
+    return this;
+  }
+
+  /**
+   * Names (as {@link #parameters()} gives them) that HF's Trainer does not decay: every
+   * LayerNorm parameter and every bias.
+   */
+  public Set<String> noDecay() {
+    Set<String> out = new LinkedHashSet<>();
+    String start = prefix.isEmpty() ? "" : prefix + ".";
+    for (String name : state.parameters.keySet()) {
+      if (name.startsWith(start) && (state.layerNorm.contains(name) || name.contains("bias"))) {
+        out.add(name.substring(start.length()));
+      }
+    }
+    return out;
   }
 
   /** An embedding table whose {@code paddingRow} starts at zero when freshly initialised. */

@@ -1,0 +1,115 @@
+package dev.tunekit.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * AdamW (Loshchilov and Hutter) exactly as {@code torch.optim.AdamW} computes it, with HF's
+ * defaults (betas 0.9/0.999, eps 1e-8), on flat parameter groups:
+ * <pre>
+ * p *= 1 - lr * wd;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+ * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ * </pre>
+ */
+public final class AdamW {
+  private final List<ParameterGroup> groups;
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
+  private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
+  private long step;
+
+  public AdamW(List<ParameterGroup> groups) {
+    this(groups, 0.9, 0.999, 1e-8);
+  }
+
+  public AdamW(List<ParameterGroup> groups, double beta1, double beta2, double eps) {
+    this.groups = groups;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    for (ParameterGroup g : groups) {
+      expAvg.put(g.name(), torch.zeros_like(g.data()));
+      expAvgSq.put(g.name(), torch.zeros_like(g.data()));
+    }
+  }
+
+  /** One update of every group at learning rate {@code lr}. */
+  public void step(double lr) {
+    step++;
+    double bias1 = 1 - Math.pow(beta1, step);
+    double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    try (NoGradGuard noGrad = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+      for (ParameterGroup g : groups) {
+        Tensor p = g.data();
+        Tensor grad = g.grad();
+        Tensor m = expAvg.get(g.name());
+        Tensor v = expAvgSq.get(g.name());
+        if (g.weightDecay() != 0) {
+          p.mul_(new Scalar(1 - lr * g.weightDecay()));
+        }
+        m.lerp_(grad, new Scalar(1 - beta1));
+        v.mul_(new Scalar(beta2)).addcmul_(grad, grad, new Scalar(1 - beta2));
+        Tensor denom = v.sqrt().div_(new Scalar(bias2Sqrt)).add_(new Scalar(eps));
+        p.addcdiv_(m, denom, new Scalar(-lr / bias1));
+      }
+    }
+  }
+
+  public long steps() {
+    return step;
+  }
+
+  /** Optimizer state by name (for checkpoints): per group exp_avg and exp_avg_sq. */
+  public Map<String, Tensor> state() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (ParameterGroup g : groups) {
+      out.put(g.name() + ".exp_avg", expAvg.get(g.name()));
+      out.put(g.name() + ".exp_avg_sq", expAvgSq.get(g.name()));
+    }
+    return out;
+  }
+
+  /** Restores {@link #state()} and the step count from a checkpoint. */
+  public void load(Map<String, Tensor> state, long steps) {
+    try (NoGradGuard noGrad = new NoGradGuard()) {
+      state().forEach((name, t) -> {
+        Tensor saved = state.get(name);
+        if (saved == null || saved.numel() != t.numel()) {
+          throw new dev.tunekit.TunekitException("optimizer state '" + name
+              + "' is missing or has another size: the checkpoint belongs to another model or setting");
+        }
+        t.copy_(saved);
+      });
+    }
+    this.step = steps;
+  }
+
+  /** Global L2 norm of all gradients, then scales them down to {@code maxNorm} if above (clip_grad_norm_). */
+  public static double clipGradNorm(List<ParameterGroup> groups, double maxNorm) {
+    try (NoGradGuard noGrad = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+      double sq = 0;
+      for (ParameterGroup g : groups) {
+        double n = g.grad().norm().item_double();
+        sq += n * n;
+      }
+      double norm = Math.sqrt(sq);
+      if (maxNorm > 0) {
+        double coef = Math.min(1.0, maxNorm / (norm + 1e-6));
+        if (coef < 1.0) {
+          for (ParameterGroup g : groups) {
+            g.grad().mul_(new Scalar(coef));
+          }
+        }
+      }
+      return norm;
+    }
+  }
+}
