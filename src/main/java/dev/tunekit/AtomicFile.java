@@ -34,6 +34,7 @@ public final class AtomicFile {
         out.flush();
         channel.force(true);
       }
+      makeReadable(temp);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       deleteQuietly(temp);
@@ -42,6 +43,15 @@ public final class AtomicFile {
     } catch (RuntimeException e) {
       deleteQuietly(temp);
       throw e;
+    }
+  }
+
+  /** Temp files are created owner-only; what we publish is rw-r--r-- like any other file. */
+  public static void makeReadable(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // not a POSIX file system: keep the default
     }
   }
 

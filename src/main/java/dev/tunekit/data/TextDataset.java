@@ -24,6 +24,18 @@ public record TextDataset(String name, Labels labels, Map<String, Split> splits)
     return s;
   }
 
+  /** The same dataset training on {@code n} rows of train drawn with {@code seed} (all if n <= 0 or more). */
+  public TextDataset withTrainSample(int n, long seed) {
+    if (n <= 0 || n >= train().size()) {
+      return this;
+    }
+    int[] picked = java.util.Arrays.copyOf(Batches.permutation(train().size(), new java.util.Random(seed)), n);
+    java.util.Arrays.sort(picked);
+    Map<String, Split> copy = new LinkedHashMap<>(splits);
+    copy.put(TRAIN, train().subset(picked));
+    return new TextDataset(name, labels, copy);
+  }
+
   public Split train() {
     return split(TRAIN);
   }

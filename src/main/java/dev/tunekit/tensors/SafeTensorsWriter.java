@@ -79,6 +79,7 @@ public final class SafeTensorsWriter {
         }
         out.force(true);
       }
+      dev.tunekit.AtomicFile.makeReadable(temp);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       if (temp != null) {
