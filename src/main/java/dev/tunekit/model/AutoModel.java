@@ -46,6 +46,11 @@ public final class AutoModel {
    * trained for other labels is refused unless {@code newHead}, which starts the classifier fresh.
    */
   public static SequenceClassifier forLabels(Path dir, Labels labels, boolean newHead) {
+    return forLabels(dir, labels, newHead, LinearFactory.PLAIN);
+  }
+
+  /** As {@link #forLabels(Path, Labels, boolean)}, building Linear layers through {@code linears} (LoRA). */
+  public static SequenceClassifier forLabels(Path dir, Labels labels, boolean newHead, LinearFactory linears) {
     ModelConfig config = config(dir);
     boolean hasHead;
     try (SafeTensors file = SafeTensors.open(weightsFile(dir))) {
@@ -60,6 +65,7 @@ public final class AutoModel {
     ModelConfig withLabels = config.withLabels(labels);
     boolean fresh = hasHead && (differ || newHead);
     return load(dir, withLabels, (w, c) -> {
+      w.withLinears(linears);
       if (fresh) {
         w.reinitialise("classifier");
         Log.info("starting a fresh classifier head for labels " + labels.names());

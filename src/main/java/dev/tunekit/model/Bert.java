@@ -96,10 +96,10 @@ public final class Bert {
 
     SelfAttention(Weights w, Config c) {
       Weights self = w.at("self");
-      query = new Linear(self.at("query"), c.hiddenSize, c.hiddenSize);
-      key = new Linear(self.at("key"), c.hiddenSize, c.hiddenSize);
-      value = new Linear(self.at("value"), c.hiddenSize, c.hiddenSize);
-      outputDense = new Linear(w.at("output.dense"), c.hiddenSize, c.hiddenSize);
+      query = self.linear("query", c.hiddenSize, c.hiddenSize);
+      key = self.linear("key", c.hiddenSize, c.hiddenSize);
+      value = self.linear("value", c.hiddenSize, c.hiddenSize);
+      outputDense = w.linear("output.dense", c.hiddenSize, c.hiddenSize);
       outputLayerNorm = new LayerNorm(w.at("output.LayerNorm"), c.hiddenSize, c.layerNormEps);
       heads = c.numHeads;
       attentionDropout = c.attentionDropout;
@@ -125,8 +125,8 @@ public final class Bert {
 
     Layer(Weights w, Config c) {
       attention = new SelfAttention(w.at("attention"), c);
-      intermediateDense = new Linear(w.at("intermediate.dense"), c.hiddenSize, c.intermediateSize);
-      outputDense = new Linear(w.at("output.dense"), c.intermediateSize, c.hiddenSize);
+      intermediateDense = w.linear("intermediate.dense", c.hiddenSize, c.intermediateSize);
+      outputDense = w.linear("output.dense", c.intermediateSize, c.hiddenSize);
       outputLayerNorm = new LayerNorm(w.at("output.LayerNorm"), c.hiddenSize, c.layerNormEps);
       activation = c.activation;
       dropout = c.hiddenDropout;
@@ -156,7 +156,7 @@ public final class Bert {
       for (int i = 0; i < config.numLayers; i++) {
         layers.add(new Layer(w.at("encoder.layer." + i), config));
       }
-      pooler = addPoolingLayer ? new Linear(w.at("pooler.dense"), config.hiddenSize, config.hiddenSize) : null;
+      pooler = addPoolingLayer ? w.linear("pooler.dense", config.hiddenSize, config.hiddenSize) : null;
     }
 
     @Override
@@ -205,7 +205,7 @@ public final class Bert {
       this.config = config;
       this.weights = w;
       bert = new Model(w.at("bert"), config, true);
-      classifier = new Linear(w.at("classifier"), config.hiddenSize, config.labels().count());
+      classifier = w.linear("classifier", config.hiddenSize, config.labels().count());
     }
 
     @Override
@@ -216,8 +216,7 @@ public final class Bert {
 
     @Override public Config config() { return config; }
     @Override public Model encoder() { return bert; }
-    @Override public Map<String, Tensor> parameters() { return weights.parameters(); }
-    @Override public java.util.Set<String> noDecay() { return weights.noDecay(); }
+    @Override public Weights weights() { return weights; }
 
     @Override
     public void train(boolean training) {

@@ -84,10 +84,10 @@ public final class DistilBert {
     final double dropout;
 
     MultiHeadSelfAttention(Weights w, Config c) {
-      qLin = new Linear(w.at("q_lin"), c.dim, c.dim);
-      kLin = new Linear(w.at("k_lin"), c.dim, c.dim);
-      vLin = new Linear(w.at("v_lin"), c.dim, c.dim);
-      outLin = new Linear(w.at("out_lin"), c.dim, c.dim);
+      qLin = w.linear("q_lin", c.dim, c.dim);
+      kLin = w.linear("k_lin", c.dim, c.dim);
+      vLin = w.linear("v_lin", c.dim, c.dim);
+      outLin = w.linear("out_lin", c.dim, c.dim);
       heads = c.numHeads;
       dropout = c.attentionDropout;
     }
@@ -107,8 +107,8 @@ public final class DistilBert {
     final double dropout;
 
     Ffn(Weights w, Config c) {
-      lin1 = new Linear(w.at("lin1"), c.dim, c.hiddenDim);
-      lin2 = new Linear(w.at("lin2"), c.hiddenDim, c.dim);
+      lin1 = w.linear("lin1", c.dim, c.hiddenDim);
+      lin2 = w.linear("lin2", c.hiddenDim, c.dim);
       activation = c.activation;
       dropout = c.dropout;
     }
@@ -193,8 +193,8 @@ public final class DistilBert {
       this.config = config;
       this.weights = w;
       distilbert = new Model(w.at("distilbert"), config);
-      preClassifier = new Linear(w.at("pre_classifier"), config.dim, config.dim);
-      classifier = new Linear(w.at("classifier"), config.dim, config.labels().count());
+      preClassifier = w.linear("pre_classifier", config.dim, config.dim);
+      classifier = w.linear("classifier", config.dim, config.labels().count());
     }
 
     @Override
@@ -206,8 +206,7 @@ public final class DistilBert {
 
     @Override public Config config() { return config; }
     @Override public Model encoder() { return distilbert; }
-    @Override public Map<String, Tensor> parameters() { return weights.parameters(); }
-    @Override public java.util.Set<String> noDecay() { return weights.noDecay(); }
+    @Override public Weights weights() { return weights; }
 
     @Override
     public void train(boolean training) {

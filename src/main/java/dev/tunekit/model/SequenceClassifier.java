@@ -14,10 +14,17 @@ public interface SequenceClassifier {
 
   void train(boolean training);
 
-  Map<String, Tensor> parameters();
+  default Map<String, Tensor> parameters() {
+    return weights().parameters();
+  }
+
+  /** The weights the model was built from: every parameter, what was missing, LayerNorm marks. */
+  Weights weights();
 
   /** Parameters HF's Trainer exempts from weight decay: LayerNorm weights and all biases. */
-  java.util.Set<String> noDecay();
+  default java.util.Set<String> noDecay() {
+    return weights().noDecay();
+  }
 
   /** HF's class name, written as {@code architectures} in config.json. */
   default String architecture() {

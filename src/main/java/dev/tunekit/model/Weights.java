@@ -47,6 +47,7 @@ public final class Weights {
     final Set<String> fresh = new LinkedHashSet<>();
     final List<String> missing = new ArrayList<>();
     final Set<String> used = new LinkedHashSet<>();
+    LinearFactory linears = LinearFactory.PLAIN;
 
     State(SafeTensors source, String basePrefix, double initializerRange) {
       this.source = source;
@@ -73,6 +74,22 @@ public final class Weights {
   /** The view for a child module: {@code at("encoder").at("layer.0")}. */
   public Weights at(String child) {
     return new Weights(state, join(prefix, child));
+  }
+
+  /** Builds every Linear layer through {@code factory} (LoRA wraps its targets this way). */
+  public Weights withLinears(LinearFactory factory) {
+    state.linears = factory;
+    return this;
+  }
+
+  /** The Linear layer {@code child} of this module, [in -> out]. */
+  public Linear linear(String child, int in, int out) {
+    return state.linears.create(at(child), join(prefix, child), in, out);
+  }
+
+  /** The full name of this view's module ("" for the root). */
+  public String prefix() {
+    return prefix;
   }
 
   /** The weight {@code name} under this view's prefix, shaped {@code shape}. */

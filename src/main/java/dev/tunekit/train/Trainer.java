@@ -8,7 +8,6 @@ import dev.tunekit.data.Batches;
 import dev.tunekit.data.TokenizedSplit;
 import dev.tunekit.model.SequenceClassifier;
 import dev.tunekit.report.ProgressBar;
-import dev.tunekit.tensors.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Fine-tunes a sequence classifier as HF's Trainer does: AdamW with weight decay off for biases
@@ -79,8 +76,8 @@ public final class Trainer {
     int stepsPerEpoch = args.optimizerStepsPerEpoch(train.size());
     int totalSteps = args.totalOptimizerSteps(train.size());
     LinearSchedule schedule = new LinearSchedule(args.learningRate, args.warmup(totalSteps), totalSteps);
-    List<ParameterGroup> groups = ParameterGroup.forTraining(trainable, noDecay, args.weightDecay);
-    AdamW optimizer = new AdamW(groups);
+    TrainStep step = new TrainStep(model, trainable, noDecay, args.weightDecay, args.precision, args.maxGradNorm);
+    AdamW optimizer = step.optimizer();
     Checkpoints checkpoints = args.outputDir == null ? null : new Checkpoints(args.outputDir);
 
     torch.manual_seed(args.seed);
@@ -107,7 +104,10 @@ public final class Trainer {
       List<int[]> batches = Batches.training(lengths, args.batchSize, args.seed, epoch, args.groupByLength);
       model.train(true);
       for (int b = state.nextBatch; b < batches.size() && state.globalStep < totalSteps && !state.stopped; b++) {
-        float loss = microStep(train, batches.get(b));
+        float loss;
+        try (PointerScope scope = new PointerScope()) {
+          loss = step.forwardBackward(train.batch(batches.get(b), padId), args.gradientAccumulationSteps);
+        }
         if (!Float.isFinite(loss)) {
           Path last = checkpoints == null ? null : checkpoints.latest();
           throw new TunekitException("the training loss became " + loss + " at step " + (state.globalStep + 1)
@@ -121,9 +121,7 @@ public final class Trainer {
           continue;
         }
         double lr = schedule.at(state.globalStep);
-        double gradNorm = AdamW.clipGradNorm(groups, args.maxGradNorm);
-        optimizer.step(lr);
-        groups.forEach(ParameterGroup::zeroGrad);
+        double gradNorm = step.update(lr);
         state.globalStep++;
         state.nextBatch = b + 1;
         double fraction = epoch + (double) (b + 1) / batches.size();
@@ -171,21 +169,6 @@ public final class Trainer {
     EvalResult finalValidation = Evaluator.evaluate(model, validation, args.evalBatchSize, args.precision, padId, numLabels);
     return new TrainResult(List.copyOf(state.history), finalValidation, trainableParameters(), wall,
         samples / Math.max(wall, 1e-9), Memory.peakRssMb(), state.globalStep, state.stopped, state.bestCheckpoint);
-  }
-
-  /** Forward, loss and backward of one batch; the loss is scaled for gradient accumulation. */
-  private float microStep(TokenizedSplit train, int[] indices) {
-    try (PointerScope scope = new PointerScope()) {
-      TokenizedSplit.LabeledBatch b = train.batch(indices, padId);
-      Tensor logits;
-      try (Precision.Region r = args.precision.enter()) {
-        logits = model.logits(b.batch().inputIds(), b.batch().attentionMask());
-      }
-      Tensor loss = torch.cross_entropy(logits.to(ScalarType.Float), b.labels());
-      float value = loss.item_float();
-      (args.gradientAccumulationSteps > 1 ? loss.div(new Scalar(args.gradientAccumulationSteps)) : loss).backward();
-      return value;
-    }
   }
 
   private void evaluateAndRecord(TrainerState state, TokenizedSplit validation, double epoch, int numLabels) {
