@@ -41,7 +41,7 @@ final class FinetuneCommand implements Callable<Integer> {
         dataset.name(), dataset.train().size(), dataset.validation().size(), dataset.test().size(),
         args.precision.name().toLowerCase(), Engine.threads());
     TrainingTable table = new TrainingTable(out);
-    FineTuning.Result r = FineTuning.run(modelDir, model, dataset, args, train.maxLength, newHead, table::row);
+    FineTuning.Result r = FineTuning.full(new FineTuning.Job(modelDir, model, dataset, args, train.maxLength, newHead, table::row));
     Summary.print(out, r.training(), r.validation(), r.test(), dataset.labels(), args.outputDir);
     return 0;
   }

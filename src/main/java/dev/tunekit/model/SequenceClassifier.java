@@ -21,6 +21,11 @@ public interface SequenceClassifier {
   /** The weights the model was built from: every parameter, what was missing, LayerNorm marks. */
   Weights weights();
 
+  /** What trains: every parameter here; adapters and saved modules for a LoRA model. */
+  default Map<String, Tensor> trainable() {
+    return parameters();
+  }
+
   /** Parameters HF's Trainer exempts from weight decay: LayerNorm weights and all biases. */
   default java.util.Set<String> noDecay() {
     return weights().noDecay();

@@ -168,6 +168,7 @@ public final class LoraModel implements SequenceClassifier {
   }
 
   /** What trains: adapters, modules_to_save, and biases if bias is not "none". Names as in PEFT's file, unprefixed. */
+  @Override
   public Map<String, Tensor> trainable() {
     return trainable;
   }

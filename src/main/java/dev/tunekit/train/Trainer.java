@@ -50,9 +50,14 @@ public final class Trainer {
     this.padId = padId;
   }
 
+  /** Trains what {@code model.trainable()} names: every parameter, or a LoRA model's adapters and heads. */
+  public Trainer(SequenceClassifier model, TrainingArguments args, long padId) {
+    this(model, model.trainable(), model.noDecay(), args, padId);
+  }
+
   /** Full fine-tuning: every parameter trains. */
   public static Trainer fullFineTuning(SequenceClassifier model, TrainingArguments args, long padId) {
-    return new Trainer(model, model.parameters(), model.noDecay(), args, padId);
+    return new Trainer(model, args, padId);
   }
 
   /** Called after every evaluation with the new table row (e.g. to print it). */
