@@ -30,6 +30,7 @@ public final class FeatureExtractor implements AutoCloseable {
   private Precision precision = Precision.FP32;
   private int batchSize = 32;
   private int layer = -1;
+  private long passes;
 
   public FeatureExtractor(Encoder encoder, Tokenizer tokenizer) {
     this.encoder = encoder;
@@ -68,9 +69,26 @@ public final class FeatureExtractor implements AutoCloseable {
     return encoder;
   }
 
+  public Precision precision() {
+    return precision;
+  }
+
+  public int layer() {
+    return layer;
+  }
+
   /** One vector per text, in order. */
   public float[][] embed(List<String> texts, Pooling pooling) {
-    List<long[]> ids = tokenizer.encode(texts);
+    return embedTokens(tokenizer.encode(texts), pooling);
+  }
+
+  /** Encoder passes (batches) run so far: a cache hit adds none. */
+  public long passes() {
+    return passes;
+  }
+
+  /** One vector per token-id sequence, in order. */
+  public float[][] embedTokens(List<long[]> ids, Pooling pooling) {
     Integer[] order = IntStream.range(0, ids.size()).boxed().toArray(Integer[]::new);
     java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length).reversed());
     float[][] out = new float[ids.size()][];
@@ -94,6 +112,7 @@ public final class FeatureExtractor implements AutoCloseable {
     try (PointerScope scope = new PointerScope();
         Precision.Region region = precision.enter()) {
       Batch batch = Batch.pad(chunk, tokenizer.padId());
+      passes++;
       EncoderOutput output = encoder.forward(batch.inputIds(), batch.attentionMask(), layer >= 0);
       Tensor hidden = layer >= 0 ? output.hiddenStates().get(layer) : output.lastHiddenState();
       return Tensors.toMatrix(pooling.apply(hidden.to(ScalarType.Float), batch.attentionMask()));
