@@ -51,6 +51,15 @@ public final class AutoModel {
 
   /** As {@link #forLabels(Path, Labels, boolean)}, building Linear layers through {@code linears} (LoRA). */
   public static SequenceClassifier forLabels(Path dir, Labels labels, boolean newHead, LinearFactory linears) {
+    return forLabels(dir, labels, newHead, linears, true);
+  }
+
+  /**
+   * As above; {@code reportFresh} false stays silent about newly initialised weights (an adapter
+   * about to be loaded supplies them).
+   */
+  public static SequenceClassifier forLabels(Path dir, Labels labels, boolean newHead, LinearFactory linears,
+      boolean reportFresh) {
     ModelConfig config = config(dir);
     boolean hasHead;
     try (SafeTensors file = SafeTensors.open(weightsFile(dir))) {
@@ -64,9 +73,9 @@ public final class AutoModel {
     }
     ModelConfig withLabels = config.withLabels(labels);
     boolean fresh = hasHead && (differ || newHead);
-    return load(dir, withLabels, (w, c) -> {
+    return load(dir, withLabels, reportFresh, (w, c) -> {
       w.withLinears(linears);
-      if (fresh) {
+      if (fresh && reportFresh) {
         w.reinitialise("classifier");
         Log.info("starting a fresh classifier head for labels " + labels.names());
       }
@@ -89,11 +98,17 @@ public final class AutoModel {
   }
 
   private static <T> T load(Path dir, ModelConfig config, BiFunction<Weights, ModelConfig, T> build) {
+    return load(dir, config, true, build);
+  }
+
+  private static <T> T load(Path dir, ModelConfig config, boolean reportFresh, BiFunction<Weights, ModelConfig, T> build) {
     Engine.start();
     try (SafeTensors file = SafeTensors.open(weightsFile(dir))) {
       Weights weights = Weights.from(file, config);
       T model = build.apply(weights, config);
-      report(dir, weights.missing(), "were not in the checkpoint and are newly initialised");
+      if (reportFresh) {
+        report(dir, weights.missing(), "were not in the checkpoint and are newly initialised");
+      }
       return model;
     }
   }

@@ -102,9 +102,14 @@ public final class LoraModel implements SequenceClassifier {
     try (SafeTensors file = SafeTensors.open(weightsFile)) {
       Labels labels = adapterLabels(modelDir, adapterDir, file);
       Map<String, LoraLinear> layers = new LinkedHashMap<>();
-      SequenceClassifier base = AutoModel.forLabels(modelDir, labels, true, factory(c, layers));
+      SequenceClassifier base = AutoModel.forLabels(modelDir, labels, true, factory(c, layers), false);
       LoraModel model = new LoraModel(base, c, layers);
       model.loadAdapterWeights(file);
+      List<String> random = base.weights().missing().stream().filter(n -> !file.contains(PREFIX + n)).toList();
+      if (!random.isEmpty()) {
+        Log.warn("neither the base model nor the adapter holds " + String.join(", ", random)
+            + ": they start random (PEFT does the same), so predictions differ from training");
+      }
       return model;
     }
   }
