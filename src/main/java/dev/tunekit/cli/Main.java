@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     description = "Adapt HuggingFace transformer encoders to text classification: frozen features + SVM, "
         + "full fine-tuning, LoRA.",
     subcommands = {EmbedCommand.class, DataCommand.class, SvmCommand.class, FeaturesCommand.class, FinetuneCommand.class,
-        LoraCommand.class, MergeCommand.class, PredictCommand.class,
+        LoraCommand.class, MergeCommand.class, PredictCommand.class, LabCommand.class,
         BenchCommand.class})
 public final class Main implements Runnable {
   /** Options every command shares. */

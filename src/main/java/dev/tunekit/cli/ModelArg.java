@@ -9,4 +9,13 @@ final class ModelArg {
   static Path resolve(String spec) {
     return Path.of(spec);
   }
+
+  /** The lab's default model: distilbert-base-uncased where it resolves, else the embedded MiniLM. */
+  static Path defaultModel() {
+    return resolve("minilm");
+  }
+
+  static String defaultModelName(Path dir) {
+    return dir.getFileName().toString();
+  }
 }

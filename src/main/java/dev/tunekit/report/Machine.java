@@ -1,0 +1,53 @@
+package dev.tunekit.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a report says about where it ran: CPU, cores, memory, OS, Java and library versions. */
+public final class Machine {
+  private Machine() {}
+
+  public static Map<String, String> describe() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("cpu", cpuModel());
+    m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    m.put("memory", memory());
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    String v = Machine.class.getPackage().getImplementationVersion();
+    m.put("tunekit", v == null ? "development build" : v);
+    m.put("libtorch", "2.10.0 via org.bytedeco:pytorch:2.10.0-1.5.13 (CPU)");
+    m.put("tokenizers", "ai.djl.huggingface:tokenizers 0.38.0");
+    return m;
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          String flags = Files.readString(Path.of("/proc/cpuinfo")).contains(" amx_bf16") ? " (AMX-BF16)" : "";
+          return line.substring(line.indexOf(':') + 1).strip() + flags;
+        }
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    return System.getProperty("os.arch");
+  }
+
+  private static String memory() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return String.format("%.1f GiB", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through
+    }
+    return "unknown";
+  }
+}
