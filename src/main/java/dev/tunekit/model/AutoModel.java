@@ -73,12 +73,19 @@ public final class AutoModel {
       return file;
     }
     if (Files.isRegularFile(dir.resolve("pytorch_model.bin"))) {
-      throw new TunekitException(dir.resolve("pytorch_model.bin") + ": pickle checkpoints are not "
-          + "loaded (they can run code); convert once in Python: AutoModel.from_pretrained(dir)"
-          + ".save_pretrained(dir, safe_serialization=True)");
+      throw pickleRefused(dir.resolve("pytorch_model.bin").toString(), "dir");
     }
     throw new TunekitException(file + ": model.safetensors not found; a HuggingFace model folder "
         + "holds config.json, model.safetensors and tokenizer.json");
+  }
+
+  /**
+   * Why a {@code pytorch_model.bin} (pickle) checkpoint is refused, with the one-time conversion
+   * that fixes it; {@code source} is what to pass to {@code from_pretrained} (a folder or Hub id).
+   */
+  public static TunekitException pickleRefused(String where, String source) {
+    return new TunekitException(where + ": pickle checkpoints are not loaded (they can run code); convert once "
+        + "in Python: AutoModel.from_pretrained(" + source + ").save_pretrained(dir, safe_serialization=True)");
   }
 
   private static void checkFolder(Path dir) {

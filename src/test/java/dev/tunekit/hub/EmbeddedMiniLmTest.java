@@ -3,6 +3,7 @@ package dev.tunekit.hub;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunekit.Fixtures;
 import dev.tunekit.pipeline.MiniLmReference;
@@ -79,5 +80,7 @@ class EmbeddedMiniLmTest extends MiniLmReference {
     FileTime written = Files.getLastModifiedTime(folder.resolve("model.safetensors"));
     assertEquals(folder, new EmbeddedMiniLm(cache).materialise());
     assertEquals(written, Files.getLastModifiedTime(folder.resolve("model.safetensors")), "not written twice");
+    assertTrue(new ModelSources(HubSettings.from(java.util.Map.of("TUNEKIT_CACHE", cache.toString()), cache))
+        .find("minilm").equals(folder), "--model minilm names this folder");
   }
 }
