@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunekit.AtomicFile;
 import dev.tunekit.TunekitException;
 import dev.tunekit.data.JsonLines;
+import dev.tunekit.hub.ModelSources;
 import dev.tunekit.pipeline.FeatureExtractor;
 import dev.tunekit.pipeline.Pooling;
 import dev.tunekit.tensors.Engine;
@@ -30,8 +31,9 @@ final class EmbedCommand implements Callable<Integer> {
   @Mixin Main.Common common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "HuggingFace model folder.")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "A model folder, a Hub id (org/name[@revision]) or 'minilm' (the embedded all-MiniLM-L6-v2).")
+  String model;
 
   @Option(names = "--pooling", defaultValue = "cls", paramLabel = "cls|mean",
       description = "[CLS] vector or mask-aware mean (default: ${DEFAULT-VALUE}).")
@@ -66,7 +68,7 @@ final class EmbedCommand implements Callable<Integer> {
     }
     Engine.start(common.threads);
     float[][] vectors;
-    try (FeatureExtractor extractor = FeatureExtractor.load(model)) {
+    try (FeatureExtractor extractor = FeatureExtractor.load(ModelSources.resolve(model))) {
       vectors = extractor.precision(prec).batchSize(batchSize).embed(all, pool);
     }
     if (out != null) {

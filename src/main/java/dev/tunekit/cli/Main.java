@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tunekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Adapt HuggingFace transformer encoders to text classification: frozen features + SVM, "
         + "full fine-tuning, LoRA.",
-    subcommands = {EmbedCommand.class, BenchCommand.class})
+    subcommands = {EmbedCommand.class, ModelsCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   /** Options every command shares. */
   public static final class Common {
