@@ -30,8 +30,9 @@ final class EmbedCommand implements Callable<Integer> {
   @Mixin Main.Common common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "HuggingFace model folder.")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "A model folder, a Hub id (org/name[@revision]) or 'minilm' (the embedded all-MiniLM-L6-v2).")
+  String model;
 
   @Option(names = "--pooling", defaultValue = "cls", paramLabel = "cls|mean",
       description = "[CLS] vector or mask-aware mean (default: ${DEFAULT-VALUE}).")
@@ -66,7 +67,7 @@ final class EmbedCommand implements Callable<Integer> {
     }
     Engine.start(common.threads);
     float[][] vectors;
-    try (FeatureExtractor extractor = FeatureExtractor.load(model)) {
+    try (FeatureExtractor extractor = FeatureExtractor.load(ModelArg.resolve(model))) {
       vectors = extractor.precision(prec).batchSize(batchSize).embed(all, pool);
     }
     if (out != null) {

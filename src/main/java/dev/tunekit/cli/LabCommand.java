@@ -107,8 +107,8 @@ final class LabCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     checkOutput();
     long start = System.nanoTime();
-    Path modelDir = model == null ? ModelArg.defaultModel() : ModelArg.resolve(model);
-    String modelName = model == null ? ModelArg.defaultModelName(modelDir) : model;
+    String modelName = model == null ? ModelArg.defaultModel() : model;
+    Path modelDir = ModelArg.resolve(modelName);
     int trainRows = maxTrain != null ? maxTrain : quick ? 1000 : 0;
     TextDataset dataset = Datasets.load(new DataOptions(data, textColumn, labelColumn, null, seed, false))
         .withTrainSample(trainRows, seed).withEvalSample(maxEval, seed);

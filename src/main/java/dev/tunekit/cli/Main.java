@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "tunekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Adapt HuggingFace transformer encoders to text classification: frozen features + SVM, "
         + "full fine-tuning, LoRA.",
-    subcommands = {EmbedCommand.class, DataCommand.class, SvmCommand.class, FeaturesCommand.class, FinetuneCommand.class,
-        LoraCommand.class, MergeCommand.class, PredictCommand.class, LabCommand.class,
+    subcommands = {LabCommand.class, SvmCommand.class, FinetuneCommand.class, LoraCommand.class, PredictCommand.class,
+        MergeCommand.class, EmbedCommand.class, FeaturesCommand.class, DataCommand.class, ModelsCommand.class,
         BenchCommand.class})
 public final class Main implements Runnable {
   /** Options every command shares. */

@@ -75,9 +75,11 @@ public final class AutoModel {
     boolean fresh = hasHead && (differ || newHead);
     return load(dir, withLabels, reportFresh, (w, c) -> {
       w.withLinears(linears);
-      if (fresh && reportFresh) {
+      if (fresh) {
         w.reinitialise("classifier");
-        Log.info("starting a fresh classifier head for labels " + labels.names());
+        if (reportFresh) {
+          Log.info("starting a fresh classifier head for labels " + labels.names());
+        }
       }
       return newClassifier(w, c);
     });
@@ -126,12 +128,19 @@ public final class AutoModel {
       return file;
     }
     if (Files.isRegularFile(dir.resolve("pytorch_model.bin"))) {
-      throw new TunekitException(dir.resolve("pytorch_model.bin") + ": pickle checkpoints are not "
-          + "loaded (they can run code); convert once in Python: AutoModel.from_pretrained(dir)"
-          + ".save_pretrained(dir, safe_serialization=True)");
+      throw pickleRefused(dir.resolve("pytorch_model.bin").toString(), "dir");
     }
     throw new TunekitException(file + ": model.safetensors not found; a HuggingFace model folder "
         + "holds config.json, model.safetensors and tokenizer.json");
+  }
+
+  /**
+   * Why a {@code pytorch_model.bin} (pickle) checkpoint is refused, with the one-time conversion
+   * that fixes it; {@code source} is what to pass to {@code from_pretrained} (a folder or Hub id).
+   */
+  public static TunekitException pickleRefused(String where, String source) {
+    return new TunekitException(where + ": pickle checkpoints are not loaded (they can run code); convert once "
+        + "in Python: AutoModel.from_pretrained(" + source + ").save_pretrained(dir, safe_serialization=True)");
   }
 
   private static void checkFolder(Path dir) {

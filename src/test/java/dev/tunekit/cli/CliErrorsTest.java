@@ -81,6 +81,21 @@ class CliErrorsTest {
   }
 
   @Test
+  void hubIdWithIllegalCharacters() {
+    String line = fails("embed", "--model", "org/na me", "--text", "x");
+    assertTrue(line.contains("'org/na me' is not a Hub model id"), line);
+  }
+
+  @Test
+  void hubIdAbsentWhileOffline() {
+    // The build runs tests with HF_HUB_OFFLINE=1 and an empty HF cache under target/.
+    org.junit.jupiter.api.Assumptions.assumeTrue("1".equals(System.getenv("HF_HUB_OFFLINE")));
+    String line = fails("embed", "--model", "nobody/nothing", "--text", "x");
+    assertTrue(line.contains("nobody/nothing is neither a local folder nor in the HF cache")
+        && line.contains("HF_HUB_OFFLINE"), line);
+  }
+
+  @Test
   void configJsonMissing() throws IOException {
     Path m = modelCopy();
     Files.delete(m.resolve("config.json"));

@@ -49,4 +49,27 @@ class EmbedCommandTest {
       }
     }
   }
+
+  /** The README's main command: the embedded model on a machine without the Hub. */
+  @Test
+  void embeddedMiniLmGivesTheReferenceMeanVectors() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TUNEKIT_CACHE") != null,
+        "run through Maven (it points TUNEKIT_CACHE under target/)");
+    JsonNode expectedJson = Fixtures.json(Fixtures.fixture("minilm").resolve("expected.json"));
+    String text = expectedJson.get("texts").get(1).asText();
+    Path out = tmp.resolve("minilm.jsonl");
+    CliErrorsTest.Run r = CliErrorsTest.tunekit("embed", "--model", "minilm", "--pooling", "mean",
+        "--text", text, "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode got = new ObjectMapper().readTree(Files.readAllLines(out).get(0)).get("embedding");
+    double[] tol = Fixtures.tolerance(expectedJson, "mean");
+    try (SafeTensors expected = Fixtures.expected("minilm")) {
+      float[] want = Tensors.toFloats(expected.tensor("mean").select(0, 1));
+      assertEquals(want.length, got.size());
+      for (int j = 0; j < want.length; j++) {
+        assertTrue(Math.abs(got.get(j).floatValue() - want[j]) <= tol[0] + tol[1] * Math.abs(want[j]),
+            "element " + j + ": " + got.get(j) + " vs " + want[j]);
+      }
+    }
+  }
 }

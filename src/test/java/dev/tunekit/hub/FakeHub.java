@@ -1,0 +1,252 @@
+package dev.tunekit.hub;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in for the Hub's file API on 127.0.0.1, following what huggingface_hub relies on:
+ * {@code /{repo}/resolve/{revision}/{file}} answers with {@code X-Repo-Commit}, the git-sha1
+ * {@code ETag} of small files, and for LFS files (weights) a 302 to a CDN host (here "localhost",
+ * another host name, so a token must not follow) with {@code X-Linked-Etag} (sha256) and
+ * {@code X-Linked-Size}; errors carry the Hub's {@code X-Error-Code}. The CDN honours {@code Range}.
+ */
+final class FakeHub implements AutoCloseable {
+  record Request(String method, String path, String authorization, String range) {}
+
+  private record Repo(String id, Path folder, Set<String> files, String commit, String token) {}
+
+  private final HttpServer server;
+  private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+  private final Map<String, String> renamed = new ConcurrentHashMap<>();
+  private final Map<String, Path> blobs = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> corrupted = new ConcurrentHashMap<>();
+  private final Set<String> interruptOnce = ConcurrentHashMap.newKeySet();
+  private final Set<String> stallOnce = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final ExecutorService handlers = Executors.newCachedThreadPool();
+  final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  FakeHub() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext("/", this::handle);
+    server.setExecutor(handlers); // a stalled answer must not hold up the next request
+    server.start();
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Serves {@code files} of {@code folder} as repo {@code id}. */
+  FakeHub add(String id, Path folder, String... files) {
+    repos.put(id, new Repo(id, folder, Set.of(files), sha1Hex(id.getBytes(StandardCharsets.UTF_8)), null));
+    return this;
+  }
+
+  /** As {@link #add}, readable only with {@code Authorization: Bearer token}. */
+  FakeHub addGated(String id, String token, Path folder, String... files) {
+    repos.put(id, new Repo(id, folder, Set.of(files), sha1Hex(id.getBytes(StandardCharsets.UTF_8)), token));
+    return this;
+  }
+
+  /** A repo that moved: the Hub answers its old id with a relative redirect. */
+  FakeHub rename(String oldId, String newId) {
+    renamed.put(oldId, newId);
+    return this;
+  }
+
+  String commit(String id) {
+    return repos.get(id).commit();
+  }
+
+  /** The next CDN download of {@code file} drops the connection after half its bytes. */
+  void interruptNextDownload(String file) {
+    interruptOnce.add(file);
+  }
+
+  /** The next CDN download of {@code file} sends half its bytes, then nothing, keeping the connection. */
+  void stallNextDownload(String file) {
+    stallOnce.add(file);
+  }
+
+  /** The CDN serves these bytes for {@code file} instead of the real ones (same length). */
+  void corrupt(String file, byte[] bytes) {
+    corrupted.put(file, bytes);
+  }
+
+  List<Request> requests(String method) {
+    return requests.stream().filter(r -> r.method().equals(method)).toList();
+  }
+
+  static boolean isLfs(String file) {
+    return file.endsWith(".safetensors") || file.endsWith(".bin");
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    String path = x.getRequestURI().getRawPath();
+    requests.add(new Request(x.getRequestMethod(), path, x.getRequestHeaders().getFirst("Authorization"),
+        x.getRequestHeaders().getFirst("Range")));
+    try (x) {
+      if (path.startsWith("/cdn/")) {
+        serveCdn(x, path.substring("/cdn/".length()));
+      } else if (path.contains("/resolve/")) {
+        serveResolve(x, path);
+      } else {
+        reply(x, 404, Map.of(), null);
+      }
+    }
+  }
+
+  private void serveResolve(HttpExchange x, String path) throws IOException {
+    int at = path.indexOf("/resolve/");
+    String id = path.substring(1, at);
+    String rest = path.substring(at + "/resolve/".length());
+    String revision = URLDecoder.decode(rest.substring(0, rest.indexOf('/')), StandardCharsets.UTF_8);
+    String file = rest.substring(rest.indexOf('/') + 1);
+    if (renamed.containsKey(id)) {
+      reply(x, 307, Map.of("Location", "/" + renamed.get(id) + "/resolve/" + rest), null);
+      return;
+    }
+    Repo repo = repos.get(id);
+    if (repo == null) {
+      // As the Hub: 401 to anonymous callers (a private repo's existence is not revealed), else 404.
+      boolean anonymous = x.getRequestHeaders().getFirst("Authorization") == null;
+      reply(x, anonymous ? 401 : 404, Map.of("X-Error-Code", "RepoNotFound"), null);
+      return;
+    }
+    if (repo.token() != null && !("Bearer " + repo.token()).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+      reply(x, 401, Map.of("X-Error-Code", "GatedRepo"), null);
+      return;
+    }
+    if (!revision.equals("main") && !revision.equals("v1") && !revision.equals(repo.commit())) {
+      reply(x, 404, Map.of("X-Error-Code", "RevisionNotFound"), null);
+      return;
+    }
+    if (!repo.files().contains(file)) {
+      reply(x, 404, Map.of("X-Error-Code", "EntryNotFound", "X-Repo-Commit", repo.commit()), null);
+      return;
+    }
+    byte[] bytes = Files.readAllBytes(repo.folder().resolve(file));
+    Map<String, String> headers = new HashMap<>(Map.of("X-Repo-Commit", repo.commit()));
+    if (isLfs(file)) {
+      String sha256 = hex("SHA-256", bytes);
+      blobs.put(sha256, repo.folder().resolve(file));
+      headers.put("ETag", "\"" + gitSha1(("version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256)
+          .getBytes(StandardCharsets.UTF_8)) + "\"");
+      headers.put("X-Linked-Etag", "\"" + sha256 + "\"");
+      headers.put("X-Linked-Size", Long.toString(bytes.length));
+      headers.put("Location", "http://localhost:" + server.getAddress().getPort() + "/cdn/" + sha256);
+      reply(x, 302, headers, null);
+      return;
+    }
+    headers.put("ETag", "\"" + gitSha1(bytes) + "\"");
+    reply(x, 200, headers, bytes);
+  }
+
+  private void serveCdn(HttpExchange x, String sha256) throws IOException {
+    Path file = blobs.get(sha256);
+    if (file == null) {
+      reply(x, 404, Map.of(), null);
+      return;
+    }
+    String name = file.getFileName().toString();
+    byte[] bytes = corrupted.getOrDefault(name, Files.readAllBytes(file));
+    String range = x.getRequestHeaders().getFirst("Range");
+    int from = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+    if (from >= bytes.length) {
+      reply(x, 416, Map.of("Content-Range", "bytes */" + bytes.length), null);
+      return;
+    }
+    Map<String, String> headers = range == null ? Map.of()
+        : Map.of("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+    int status = range == null ? 200 : 206;
+    int length = bytes.length - from;
+    boolean interrupt = interruptOnce.remove(name);
+    if (interrupt || stallOnce.remove(name)) {
+      headers.forEach((k, v) -> x.getResponseHeaders().set(k, v));
+      x.sendResponseHeaders(status, length);
+      OutputStream out = x.getResponseBody();
+      out.write(bytes, from, length / 2);
+      out.flush();
+      if (!interrupt) {
+        try {
+          closing.await(30, TimeUnit.SECONDS); // silent until the test is over
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      // Failing the handler makes the server drop the connection mid-body.
+      throw new IOException("transfer cut on purpose");
+    }
+    byte[] body = new byte[length];
+    System.arraycopy(bytes, from, body, 0, length);
+    reply(x, status, headers, body);
+  }
+
+  private static void reply(HttpExchange x, int status, Map<String, String> headers, byte[] body) throws IOException {
+    headers.forEach((k, v) -> x.getResponseHeaders().set(k, v));
+    boolean head = x.getRequestMethod().equals("HEAD");
+    if (head && body != null) {
+      x.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+    }
+    if (head || body == null) {
+      x.sendResponseHeaders(status, -1);
+      return;
+    }
+    x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    x.getResponseBody().write(body);
+  }
+
+  static String gitSha1(byte[] content) {
+    byte[] header = ("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[header.length + content.length];
+    System.arraycopy(header, 0, all, 0, header.length);
+    System.arraycopy(content, 0, all, header.length, content.length);
+    return hex("SHA-1", all);
+  }
+
+  static String sha1Hex(byte[] bytes) {
+    return hex("SHA-1", bytes);
+  }
+
+  static String hex(String algorithm, byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closing.countDown();
+    server.stop(0);
+    handlers.shutdownNow();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.tunekit.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tunekit.TunekitException;
+import org.junit.jupiter.api.Test;
+
+/** Model names as Python users write them, validated like huggingface_hub's validate_repo_id. */
+class RepoIdTest {
+  @Test
+  void validIdsAndTheirCacheFolders() {
+    assertEquals(new RepoId("distilbert-base-uncased", "main"), RepoId.parse("distilbert-base-uncased"));
+    assertEquals("models--distilbert-base-uncased", RepoId.parse("distilbert-base-uncased").folderName());
+    RepoId pr = RepoId.parse("sentence-transformers/all-MiniLM-L6-v2@refs/pr/1");
+    assertEquals("sentence-transformers/all-MiniLM-L6-v2", pr.id());
+    assertEquals("refs/pr/1", pr.revision());
+    assertEquals("models--sentence-transformers--all-MiniLM-L6-v2", pr.folderName());
+    assertTrue(RepoId.parse("a/b@0123456789abcdef0123456789abcdef01234567").pinned());
+    assertFalse(RepoId.parse("a/b@v1.0").pinned());
+  }
+
+  static String rejects(String spec) {
+    TunekitException e = assertThrows(TunekitException.class, () -> RepoId.parse(spec));
+    assertFalse(e.getMessage().contains("\n"));
+    return e.getMessage();
+  }
+
+  @Test
+  void invalidIdsAreOneLine() {
+    assertTrue(rejects("org/na me").contains("characters other than letters"));
+    assertTrue(rejects("org/name!").contains("characters other than letters"));
+    assertTrue(rejects("org--x/name").contains("\"--\" and \"..\" are not allowed"));
+    assertTrue(rejects("org/-name").contains("cannot start or end"));
+    assertTrue(rejects("org/name.git").contains(".git"));
+    assertTrue(rejects("x".repeat(97)).contains("1 to 96 characters"));
+    assertTrue(rejects("").contains("1 to 96 characters"));
+  }
+
+  @Test
+  void revisionsCannotClimbOutOfTheCache() {
+    for (String bad : new String[] {"org/name@", "org/name@../x", "org/name@/abs", "org/name@a//b", "org/name@.",
+        "org/name@a b", "org/name@-x"}) {
+      assertTrue(rejects(bad).contains("is not a valid revision"), bad);
+    }
+  }
+
+  @Test
+  void pathsAreToldApartFromIds() {
+    for (String path : new String[] {"/abs/model", "./model", "../shared/x", "~/models/x", "a/b/c", "dir\\model",
+        "org/name/"}) {
+      assertTrue(ModelSources.looksLikePath(path), path);
+    }
+    for (String id : new String[] {"bert-base-uncased", "org/name", "org/name@refs/pr/1"}) {
+      assertFalse(ModelSources.looksLikePath(id), id);
+    }
+  }
+}
