@@ -21,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
 public final class ForwardBenchmark {
   /** Samples per second (median step) and tokens per second (real tokens, padding excluded). */
   public record Result(Precision precision, double samplesPerSecond, double tokensPerSecond,
-      double medianStepMillis, int steps) {}
+      double medianStepMillis, int steps, double gflops) {}
 
   private final Encoder encoder;
 
@@ -36,6 +36,7 @@ public final class ForwardBenchmark {
     double[] millis = new double[batches.size() - warmup];
     long tokens = 0;
     long samples = 0;
+    double flops = 0;
     try (InferenceMode guard = new InferenceMode()) {
       for (int i = 0; i < batches.size(); i++) {
         long start = System.nanoTime();
@@ -45,6 +46,7 @@ public final class ForwardBenchmark {
           if (i >= warmup) {
             tokens += Arrays.stream(batch.lengths()).sum();
             samples += batch.size();
+            flops += Flops.forward(encoder.config(), batches.get(i), TrainBenchmark.ffn(encoder.config()));
           }
         }
         if (i >= warmup) {
@@ -57,6 +59,7 @@ public final class ForwardBenchmark {
     double median = sorted[sorted.length / 2];
     double perStep = (double) samples / millis.length;
     double tokensPerStep = (double) tokens / millis.length;
-    return new Result(precision, perStep / (median / 1000), tokensPerStep / (median / 1000), median, millis.length);
+    return new Result(precision, perStep / (median / 1000), tokensPerStep / (median / 1000), median, millis.length,
+        flops / millis.length / (median / 1000) / 1e9);
   }
 }

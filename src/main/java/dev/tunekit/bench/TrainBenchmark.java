@@ -2,7 +2,10 @@ package dev.tunekit.bench;
 
 import dev.tunekit.data.TokenizedSplit;
 import dev.tunekit.model.AutoModel;
+import dev.tunekit.model.Labels;
 import dev.tunekit.model.ModelConfig;
+import dev.tunekit.peft.LoraConfig;
+import dev.tunekit.peft.LoraModel;
 import dev.tunekit.model.SequenceClassifier;
 import dev.tunekit.model.Weights;
 import dev.tunekit.tensors.Engine;
@@ -32,7 +35,8 @@ public final class TrainBenchmark {
     Set<String> noDecay();
   }
 
-  public record Result(Precision precision, double samplesPerSecond, double medianStepMillis, double peakRssMb) {}
+  /** Median-step throughput, and the FLOP rate of that median step ({@code passes} encoder passes of work). */
+  public record Result(Precision precision, double samplesPerSecond, double medianStepMillis, double peakRssMb, double gflops) {}
 
   private TrainBenchmark() {}
 
@@ -48,12 +52,30 @@ public final class TrainBenchmark {
     };
   }
 
-  public static Result run(Setup setup, Precision precision, List<List<long[]>> batches, int warmup) {
+  /** LoRA r=8, alpha 16, dropout 0.1 on the default targets of a randomly initialised model, 2 labels. */
+  public static Setup lora(ModelConfig config, long seed) {
+    Engine.start();
+    torch.manual_seed(seed);
+    LoraModel model = LoraModel.fresh(config.withLabels(Labels.generic(2)), LoraConfig.of(8, 16, 0.1));
+    return new Setup() {
+      @Override public SequenceClassifier model() { return model; }
+      @Override public Map<String, Tensor> trainable() { return model.trainable(); }
+      @Override public Set<String> noDecay() { return model.noDecay(); }
+    };
+  }
+
+  /**
+   * Runs warm-up then timed steps; {@code passes} is the step's work in encoder forward passes
+   * (3 for full fine-tuning: forward, input and weight gradients; 2 for LoRA, whose frozen
+   * weights need no gradient).
+   */
+  public static Result run(Setup setup, Precision precision, List<List<long[]>> batches, int warmup, double passes) {
     TrainStep step = new TrainStep(setup.model(), setup.trainable(), setup.noDecay(), 0.01, precision, 1.0);
     setup.model().train(true);
     int[] labels = new int[batches.get(0).size()];
     double[] millis = new double[batches.size() - warmup];
     long samples = 0;
+    double flops = 0;
     for (int i = 0; i < batches.size(); i++) {
       List<long[]> rows = batches.get(i);
       int[] indices = new int[rows.size()];
@@ -70,11 +92,18 @@ public final class TrainBenchmark {
       if (i >= warmup) {
         millis[i - warmup] = (System.nanoTime() - start) / 1e6;
         samples += rows.size();
+        flops += passes * Flops.forward(setup.model().config(), rows, ffn(setup.model().config()));
       }
     }
     double[] sorted = millis.clone();
     Arrays.sort(sorted);
     double median = sorted[sorted.length / 2];
-    return new Result(precision, samples / (double) millis.length / (median / 1000), median, Memory.peakRssMb());
+    return new Result(precision, samples / (double) millis.length / (median / 1000), median, Memory.peakRssMb(),
+        flops / millis.length / (median / 1000) / 1e9);
+  }
+
+  /** The feed-forward width of a config. */
+  static int ffn(ModelConfig c) {
+    return c instanceof dev.tunekit.model.DistilBert.Config d ? d.hiddenDim() : ((dev.tunekit.model.Bert.Config) c).intermediateSize();
   }
 }

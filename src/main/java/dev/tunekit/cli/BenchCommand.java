@@ -1,12 +1,23 @@
 package dev.tunekit.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunekit.AtomicFile;
+import dev.tunekit.TunekitException;
 import dev.tunekit.bench.ForwardBenchmark;
+import dev.tunekit.bench.MatmulCeiling;
+import dev.tunekit.bench.ReferenceBenchmark;
 import dev.tunekit.bench.Shapes;
 import dev.tunekit.bench.TrainBenchmark;
 import dev.tunekit.tensors.Engine;
 import dev.tunekit.tensors.Precision;
+import dev.tunekit.train.Memory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,54 +25,118 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tunekit bench}: throughput of the DistilBERT-base shape on this machine. */
+/** {@code tunekit bench}: throughput of the DistilBERT-base shape, optionally side by side with PyTorch. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Forward-pass throughput, DistilBERT-base shape, random weights, RT-like lengths.")
+    description = "Samples/s, GFLOP/s and share of the matmul ceiling for the DistilBERT-base shape (random weights, "
+        + "batches with Rotten-Tomatoes-like lengths); --reference runs the PyTorch reference on the same settings.")
 final class BenchCommand implements Callable<Integer> {
   @Mixin Main.Common common;
   @Spec CommandSpec spec;
 
+  @Option(names = "--mode", defaultValue = "forward,finetune,lora", split = ",", paramLabel = "forward|finetune|lora",
+      description = "What to measure (default: ${DEFAULT-VALUE}).")
+  List<String> modes = new ArrayList<>();
+
   @Option(names = "--precision", defaultValue = "fp32,bf16", split = ",", paramLabel = "fp32|bf16",
-      description = "Precisions to measure (default: ${DEFAULT-VALUE}).")
+      description = "Precisions (default: ${DEFAULT-VALUE}).")
   List<String> precisions = new ArrayList<>();
 
   @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N")
   int batchSize;
 
-  @Option(names = "--steps", defaultValue = "12", paramLabel = "N", description = "Timed steps (median reported).")
+  @Option(names = "--steps", defaultValue = "12", paramLabel = "N", description = "Timed steps; the median is reported.")
   int steps;
 
   @Option(names = "--warmup", defaultValue = "3", paramLabel = "N")
   int warmup;
 
-  @Option(names = "--mode", defaultValue = "forward", split = ",", paramLabel = "forward|finetune",
-      description = "What to measure (default: ${DEFAULT-VALUE}).")
-  List<String> modes = new ArrayList<>();
+  @Option(names = "--reference", description = "Also run ../shared/reference/bench_distilbert.py (python3-torch) and print ratios.")
+  boolean reference;
+
+  @Option(names = "--shared", defaultValue = "../shared", paramLabel = "DIR", description = "Where the reference lives.")
+  Path shared;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
+  Path json;
 
   @Override
   public Integer call() {
     Engine.start(common.threads);
-    var out = spec.commandLine().getOut();
-    out.printf("DistilBERT-base shape, random weights, batch %d, RT-like lengths, %d threads, median of %d steps%n",
-        batchSize, Engine.threads(), steps);
-    out.printf("%-9s %-9s %12s %10s %10s%n", "mode", "precision", "samples/s", "step ms", "peak MB");
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, Double> ceilings = new LinkedHashMap<>();
+    for (String p : precisions) {
+      ceilings.put(p, MatmulCeiling.gflops(Precision.parse(p)));
+    }
+    out.printf("DistilBERT-base shape, random weights, batch %d, RT-like lengths, %d threads, median of %d steps after %d warm-up%n",
+        batchSize, Engine.threads(), steps, warmup);
+    ceilings.forEach((p, g) -> out.printf("matmul ceiling %s: %.0f GFLOP/s%n", p, g));
+    out.printf("%-9s %-5s %10s %9s %9s %8s %9s%n", "mode", "prec", "samples/s", "step ms", "GFLOP/s", "ceiling", "peak MB");
+    ObjectNode results = new ObjectMapper().createObjectNode();
     for (String mode : modes) {
       for (String p : precisions) {
         Precision precision = Precision.parse(p);
         var batches = Shapes.rtLikeBatches(warmup + steps, batchSize, 1234);
+        Memory.resetPeak();
+        double samples;
+        double ms;
+        double gflops;
         switch (mode) {
-          case "forward" -> {
+          case "forward", "features" -> {
             var r = new ForwardBenchmark(Shapes.distilbertBase(), 1234).run(precision, batches, warmup);
-            out.printf("%-9s %-9s %12.1f %10.1f %10s%n", mode, p, r.samplesPerSecond(), r.medianStepMillis(), "");
+            samples = r.samplesPerSecond();
+            ms = r.medianStepMillis();
+            gflops = r.gflops();
           }
           case "finetune" -> {
-            var r = TrainBenchmark.run(TrainBenchmark.fullFineTuning(Shapes.distilbertBase(), 1234), precision, batches, warmup);
-            out.printf("%-9s %-9s %12.1f %10.1f %10.0f%n", mode, p, r.samplesPerSecond(), r.medianStepMillis(), r.peakRssMb());
+            var r = TrainBenchmark.run(TrainBenchmark.fullFineTuning(Shapes.distilbertBase(), 1234), precision, batches, warmup, 3);
+            samples = r.samplesPerSecond();
+            ms = r.medianStepMillis();
+            gflops = r.gflops();
           }
-          default -> throw new dev.tunekit.TunekitException("--mode " + mode + " is unknown; use forward or finetune");
+          case "lora" -> {
+            var r = TrainBenchmark.run(TrainBenchmark.lora(Shapes.distilbertBase(), 1234), precision, batches, warmup, 2);
+            samples = r.samplesPerSecond();
+            ms = r.medianStepMillis();
+            gflops = r.gflops();
+          }
+          default -> throw new TunekitException("--mode " + mode + " is unknown; use forward, finetune or lora");
         }
+        double peak = Memory.peakRssMb();
+        double share = gflops / ceilings.get(p);
+        out.printf("%-9s %-5s %10.1f %9.0f %9.0f %7.0f%% %9.0f%n", mode, p, samples, ms, gflops, 100 * share, peak);
         out.flush();
+        results.putObject(mode + "." + p).put("samples_per_second", samples).put("median_step_ms", ms)
+            .put("gflops", gflops).put("ceiling_share", share).put("peak_rss_mb", peak);
+        System.gc();
       }
+    }
+    if (reference) {
+      List<String> refModes = new ArrayList<>();
+      for (String mode : modes) {
+        for (String p : precisions) {
+          refModes.add(ReferenceBenchmark.mode(mode, p));
+        }
+      }
+      out.println("running the PyTorch reference (" + String.join(",", refModes) + ")...");
+      out.flush();
+      Map<String, Double> ref = ReferenceBenchmark.run(shared, refModes, warmup, steps, Engine.threads());
+      out.printf("%-9s %-5s %10s %10s %7s%n", "mode", "prec", "tunekit", "PyTorch", "ratio");
+      for (String mode : modes) {
+        for (String p : precisions) {
+          ObjectNode r = (ObjectNode) results.get(mode + "." + p);
+          Double theirs = ref.get(ReferenceBenchmark.mode(mode, p));
+          if (theirs == null) {
+            continue;
+          }
+          double ours = r.get("samples_per_second").asDouble();
+          r.put("reference_samples_per_second", theirs).put("ratio", ours / theirs);
+          out.printf("%-9s %-5s %10.1f %10.1f %6.2fx%n", mode, p, ours, theirs, ours / theirs);
+        }
+      }
+    }
+    ceilings.forEach((p, g) -> results.putObject("ceiling." + p).put("gflops", g));
+    if (json != null) {
+      AtomicFile.writeText(json, w -> w.write(results.toPrettyString() + "\n"));
     }
     return 0;
   }
