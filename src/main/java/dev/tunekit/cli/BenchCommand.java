@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunekit.AtomicFile;
 import dev.tunekit.TunekitException;
+import dev.tunekit.bench.FeaturesBenchmark;
 import dev.tunekit.bench.ForwardBenchmark;
 import dev.tunekit.bench.MatmulCeiling;
 import dev.tunekit.bench.ReferenceBenchmark;
@@ -33,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin Main.Common common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--mode", defaultValue = "forward,finetune,lora", split = ",", paramLabel = "forward|finetune|lora",
+  @Option(names = "--mode", defaultValue = "forward,finetune,lora", split = ",", paramLabel = "forward|features|finetune|lora",
       description = "What to measure (default: ${DEFAULT-VALUE}).")
   List<String> modes = new ArrayList<>();
 
@@ -81,7 +82,16 @@ final class BenchCommand implements Callable<Integer> {
         double ms;
         double gflops;
         switch (mode) {
-          case "forward", "features" -> {
+          case "features" -> {
+            var r = FeaturesBenchmark.run(Shapes.distilbertBase(), precision, shared.resolve("data/rotten_tomatoes"),
+                ModelArg.resolve("minilm"), json == null ? null : json.resolveSibling(json.getFileName() + ".features.safetensors"));
+            samples = r.samplesPerSecond();
+            ms = r.seconds() * 1000;
+            gflops = r.gflops();
+            out.printf("features: all %,d RT sentences in %.1f s (%.0f GFLOP/s); linear SVM (C=1) fit on %d x %d in %.1f s%n",
+                r.sentences(), r.seconds(), r.gflops(), r.trainRows(), r.dims(), r.svmSeconds());
+          }
+          case "forward" -> {
             var r = new ForwardBenchmark(Shapes.distilbertBase(), 1234).run(precision, batches, warmup);
             samples = r.samplesPerSecond();
             ms = r.medianStepMillis();
@@ -114,7 +124,9 @@ final class BenchCommand implements Callable<Integer> {
       List<String> refModes = new ArrayList<>();
       for (String mode : modes) {
         for (String p : precisions) {
-          refModes.add(ReferenceBenchmark.mode(mode, p));
+          if (!mode.equals("features")) {
+            refModes.add(ReferenceBenchmark.mode(mode, p));
+          }
         }
       }
       out.println("running the PyTorch reference (" + String.join(",", refModes) + ")...");
@@ -124,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
       for (String mode : modes) {
         for (String p : precisions) {
           ObjectNode r = (ObjectNode) results.get(mode + "." + p);
-          Double theirs = ref.get(ReferenceBenchmark.mode(mode, p));
+          Double theirs = mode.equals("features") ? null : ref.get(ReferenceBenchmark.mode(mode, p));
           if (theirs == null) {
             continue;
           }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What a report says about where it ran: CPU, cores, memory, OS, Java and library versions. */
 public final class Machine {
@@ -26,12 +28,16 @@ public final class Machine {
 
   private static String cpuModel() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          String flags = Files.readString(Path.of("/proc/cpuinfo")).contains(" amx_bf16") ? " (AMX-BF16)" : "";
-          return line.substring(line.indexOf(':') + 1).strip() + flags;
-        }
-      }
+      List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+      String model = lines.stream().filter(l -> l.startsWith("model name")).findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(System.getProperty("os.arch"));
+      Set<String> flags = lines.stream().filter(l -> l.startsWith("flags")).findFirst()
+          .map(l -> (Set<String>) new java.util.HashSet<>(List.of(l.substring(l.indexOf(':') + 1).strip().split("\\s+"))))
+          .orElse(Set.of());
+      // What decides bf16 speed: AMX tiles, else AVX512-BF16 dot products, else plain AVX-512.
+      String isa = flags.contains("amx_bf16") ? "AMX-BF16" : flags.contains("avx512_bf16") ? "AVX512-BF16, no AMX"
+          : flags.contains("avx512f") ? "AVX-512, no bf16 instructions" : flags.contains("avx2") ? "AVX2" : "";
+      return isa.isEmpty() ? model : model + " (" + isa + ")";
     } catch (IOException e) {
       // fall through
     }
