@@ -97,6 +97,7 @@ public final class Lab {
   /** Lets the previous method's tensors go before the next one is measured. */
   private static void freeMemory() {
     System.gc();
+    org.bytedeco.javacpp.Pointer.trimMemory(); // hand freed native memory back (malloc_trim), so peaks are per method
     try {
       Thread.sleep(200);
     } catch (InterruptedException e) {
