@@ -28,7 +28,8 @@ public final class ForwardBenchmark {
   public ForwardBenchmark(ModelConfig config, long seed) {
     Engine.start();
     torch.manual_seed(seed);
-    this.encoder = new DistilBert.Model(Weights.fresh(config), (DistilBert.Config) config);
+    this.encoder = config instanceof DistilBert.Config d ? new DistilBert.Model(Weights.fresh(config), d)
+        : new dev.tunekit.model.Bert.Model(Weights.fresh(config), (dev.tunekit.model.Bert.Config) config, false);
     encoder.train(false);
   }
 

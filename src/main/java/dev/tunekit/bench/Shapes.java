@@ -25,6 +25,37 @@ public final class Shapes {
   }
 
   /**
+   * The shape to benchmark: a model folder's or a config.json file's config, or the
+   * DistilBERT-base shape when {@code spec} is null.
+   */
+  public static ModelConfig config(Path spec) {
+    if (spec == null) {
+      return distilbertBase();
+    }
+    if (java.nio.file.Files.isRegularFile(spec)) {
+      return ModelConfig.read(spec.toAbsolutePath().getParent() == null ? Path.of(".") : spec.toAbsolutePath().getParent());
+    }
+    return ModelConfig.read(spec);
+  }
+
+  /**
+   * Batches of real token ids: {@code count} batches drawn (seeded) from {@code rows}, e.g. the
+   * tokenized Rotten Tomatoes train split, so padding is what real data gives.
+   */
+  public static List<List<long[]>> sampledBatches(List<long[]> rows, int count, int batchSize, long seed) {
+    Random rng = new Random(seed);
+    List<List<long[]>> batches = new ArrayList<>();
+    for (int b = 0; b < count; b++) {
+      List<long[]> batch = new ArrayList<>();
+      for (int i = 0; i < batchSize; i++) {
+        batch.add(rows.get(rng.nextInt(rows.size())));
+      }
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  /**
    * Token-id batches as the PyTorch reference's "dyn" setting makes them: lengths
    * round(N(27, 12)) clipped to [3, 70], [CLS] ... [SEP], random ids, each batch padded to its
    * longest.

@@ -60,6 +60,35 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write every figure as JSON.")
   Path json;
 
+  @Option(names = "--model", paramLabel = "CONFIG|DIR", description = "The shape: a config.json or a model folder "
+      + "(random weights of that shape; default: distilbert-base-uncased's shape).")
+  Path model;
+
+  @Option(names = "--lengths", defaultValue = "synthetic", paramLabel = "synthetic|rt",
+      description = "synthetic: the reference's lengths, round(N(27, 12)) in [3, 70] (default); rt: batches drawn "
+          + "from the real tokenized Rotten Tomatoes train split.")
+  String lengths;
+
+  private List<long[]> rtRows;
+
+  /** The benchmark's batches: synthetic as the reference's, or drawn from real tokenized RT. */
+  private List<List<long[]>> batches() {
+    if (lengths.equals("synthetic")) {
+      return Shapes.rtLikeBatches(warmup + steps, batchSize, 1234);
+    }
+    if (!lengths.equals("rt")) {
+      throw new TunekitException("--lengths " + lengths + " is unknown; use synthetic or rt");
+    }
+    if (rtRows == null) {
+      var data = dev.tunekit.data.Datasets.load(dev.tunekit.data.DataOptions.of(shared.resolve("data/rotten_tomatoes").toString()));
+      Path tokenizer = ModelArg.resolve("minilm"); // distilbert-base-uncased's vocabulary and rules
+      try (var tok = dev.tunekit.model.AutoModel.tokenizer(tokenizer, dev.tunekit.model.AutoModel.config(tokenizer))) {
+        rtRows = tok.encode(data.train().texts());
+      }
+    }
+    return Shapes.sampledBatches(rtRows, warmup + steps, batchSize, 1234);
+  }
+
   @Override
   public Integer call() {
     Engine.start(common.threads);
@@ -68,22 +97,23 @@ final class BenchCommand implements Callable<Integer> {
     for (String p : precisions) {
       ceilings.put(p, MatmulCeiling.gflops(Precision.parse(p)));
     }
-    out.printf("DistilBERT-base shape, random weights, batch %d, RT-like lengths, %d threads, median of %d steps after %d warm-up%n",
-        batchSize, Engine.threads(), steps, warmup);
+    out.printf("%s, random weights, batch %d, %s lengths, %d threads, median of %d steps after %d warm-up%n",
+        model == null ? "DistilBERT-base shape" : "shape of " + model, batchSize,
+        lengths.equals("rt") ? "real Rotten Tomatoes" : "RT-like synthetic", Engine.threads(), steps, warmup);
     ceilings.forEach((p, g) -> out.printf("matmul ceiling %s: %.0f GFLOP/s%n", p, g));
     out.printf("%-9s %-5s %10s %9s %9s %8s %9s%n", "mode", "prec", "samples/s", "step ms", "GFLOP/s", "ceiling", "peak MB");
     ObjectNode results = new ObjectMapper().createObjectNode();
     for (String mode : modes) {
       for (String p : precisions) {
         Precision precision = Precision.parse(p);
-        var batches = Shapes.rtLikeBatches(warmup + steps, batchSize, 1234);
+        var batches = batches();
         Memory.resetPeak();
         double samples;
         double ms;
         double gflops;
         switch (mode) {
           case "features" -> {
-            var r = FeaturesBenchmark.run(Shapes.distilbertBase(), precision, shared.resolve("data/rotten_tomatoes"),
+            var r = FeaturesBenchmark.run(Shapes.config(model), precision, shared.resolve("data/rotten_tomatoes"),
                 ModelArg.resolve("minilm"), json == null ? null : json.resolveSibling(json.getFileName() + ".features.safetensors"));
             samples = r.samplesPerSecond();
             ms = r.seconds() * 1000;
@@ -92,19 +122,19 @@ final class BenchCommand implements Callable<Integer> {
                 r.sentences(), r.seconds(), r.gflops(), r.trainRows(), r.dims(), r.svmSeconds());
           }
           case "forward" -> {
-            var r = new ForwardBenchmark(Shapes.distilbertBase(), 1234).run(precision, batches, warmup);
+            var r = new ForwardBenchmark(Shapes.config(model), 1234).run(precision, batches, warmup);
             samples = r.samplesPerSecond();
             ms = r.medianStepMillis();
             gflops = r.gflops();
           }
           case "finetune" -> {
-            var r = TrainBenchmark.run(TrainBenchmark.fullFineTuning(Shapes.distilbertBase(), 1234), precision, batches, warmup, 3);
+            var r = TrainBenchmark.run(TrainBenchmark.fullFineTuning(Shapes.config(model).withLabels(dev.tunekit.model.Labels.generic(2)), 1234), precision, batches, warmup, 3);
             samples = r.samplesPerSecond();
             ms = r.medianStepMillis();
             gflops = r.gflops();
           }
           case "lora" -> {
-            var r = TrainBenchmark.run(TrainBenchmark.lora(Shapes.distilbertBase(), 1234), precision, batches, warmup, 2);
+            var r = TrainBenchmark.run(TrainBenchmark.lora(Shapes.config(model), 1234), precision, batches, warmup, 2);
             samples = r.samplesPerSecond();
             ms = r.medianStepMillis();
             gflops = r.gflops();
