@@ -61,12 +61,17 @@ public final class Shapes {
    * longest.
    */
   public static List<List<long[]>> rtLikeBatches(int count, int batchSize, long seed) {
+    return rtLikeBatches(count, batchSize, seed, 70);
+  }
+
+  /** As above, lengths also clipped to {@code maxLength} (a model with fewer positions). */
+  public static List<List<long[]>> rtLikeBatches(int count, int batchSize, long seed, int maxLength) {
     Random rng = new Random(seed);
     List<List<long[]>> batches = new ArrayList<>();
     for (int b = 0; b < count; b++) {
       List<long[]> batch = new ArrayList<>();
       for (int i = 0; i < batchSize; i++) {
-        int length = (int) Math.max(3, Math.min(70, Math.round(27 + 12 * rng.nextGaussian())));
+        int length = (int) Math.max(3, Math.min(Math.min(70, maxLength), Math.round(27 + 12 * rng.nextGaussian())));
         long[] ids = new long[length];
         for (int j = 0; j < length; j++) {
           ids[j] = 1000 + rng.nextInt(29000);

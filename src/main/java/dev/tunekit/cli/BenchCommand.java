@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
   /** The benchmark's batches: synthetic as the reference's, or drawn from real tokenized RT. */
   private List<List<long[]>> batches() {
     if (lengths.equals("synthetic")) {
-      return Shapes.rtLikeBatches(warmup + steps, batchSize, 1234);
+      return Shapes.rtLikeBatches(warmup + steps, batchSize, 1234, Shapes.config(model).maxPositions());
     }
     if (!lengths.equals("rt")) {
       throw new TunekitException("--lengths " + lengths + " is unknown; use synthetic or rt");
@@ -86,7 +86,8 @@ final class BenchCommand implements Callable<Integer> {
         rtRows = tok.encode(data.train().texts());
       }
     }
-    return Shapes.sampledBatches(rtRows, warmup + steps, batchSize, 1234);
+    int max = Shapes.config(model).maxPositions();
+    return Shapes.sampledBatches(rtRows.stream().filter(r -> r.length <= max).toList(), warmup + steps, batchSize, 1234);
   }
 
   @Override

@@ -75,6 +75,7 @@ public final class Bert {
     }
 
     Tensor forward(Tensor inputIds, Tensor tokenTypeIds, boolean training) {
+      Positions.check(inputIds, positionEmbeddings);
       Tensor positions = torch.arange(new Scalar(inputIds.size(1)), new TensorOptions(torch.ScalarType.Long));
       Tensor x = torch.embedding(wordEmbeddings, inputIds)
           .add(torch.embedding(tokenTypeEmbeddings, tokenTypeIds))

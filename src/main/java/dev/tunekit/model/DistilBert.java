@@ -67,6 +67,7 @@ public final class DistilBert {
     }
 
     Tensor forward(Tensor inputIds, boolean training) {
+      Positions.check(inputIds, positionEmbeddings);
       Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(inputIds.size(1)),
           new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long));
       Tensor x = torch.embedding(wordEmbeddings, inputIds).add(torch.embedding(positionEmbeddings, positions));

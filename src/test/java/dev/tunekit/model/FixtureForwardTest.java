@@ -88,6 +88,17 @@ class FixtureForwardTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void inputLongerThanThePositionsIsAClearError() {
+    SequenceClassifier model = AutoModel.classifier(Fixtures.fixture("tiny-bert").resolve("model"));
+    long[][] ids = new long[1][41]; // tiny-bert has 40 positions
+    java.util.Arrays.fill(ids[0], 1000);
+    Tensor t = dev.tunekit.tensors.Tensors.longs(ids);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tunekit.TunekitException.class,
+        () -> model.logits(t, t.ne(new org.bytedeco.pytorch.Scalar(0)).to(org.bytedeco.pytorch.global.torch.ScalarType.Long)));
+    assertTrue(e.getMessage().contains("41 tokens is longer than the model's 40 positions"), e.getMessage());
+  }
+
   static float[] floats(Tensor t) {
     return Tensors.toFloats(t);
   }
