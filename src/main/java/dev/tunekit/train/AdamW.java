@@ -20,6 +20,8 @@ import org.bytedeco.pytorch.global.torch;
  * </pre>
  */
 public final class AdamW {
+  private static final int CHUNK = 4096;
+
   private final List<ParameterGroup> groups;
   private final double beta1;
   private final double beta2;
@@ -69,18 +71,40 @@ public final class AdamW {
     double b1 = beta1;
     double b2 = beta2;
     double e = eps;
+    float decayF = (float) decay;
+    float c1 = (float) b1;
+    float c1m = (float) (1 - b1);
+    float c2 = (float) b2;
+    float c2m = (float) (1 - b2);
+    float invBias2 = (float) (1 / bias2Sqrt);
+    float epsF = (float) e;
+    float stepF = (float) stepSize;
     int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 65536));
     java.util.stream.IntStream.range(0, parts).parallel().forEach(part -> {
       int from = (int) ((long) n * part / parts);
       int to = (int) ((long) n * (part + 1) / parts);
-      for (int i = from; i < to; i++) {
-        double gi = grad.get(i);
-        double mi = b1 * m.get(i) + (1 - b1) * gi;
-        double vi = b2 * v.get(i) + (1 - b2) * gi * gi;
-        m.put(i, (float) mi);
-        v.put(i, (float) vi);
-        double pi = p.get(i) * decay;
-        p.put(i, (float) (pi - stepSize * mi / (Math.sqrt(vi) / bias2Sqrt + e)));
+      // Chunks copied into heap arrays, so the JIT vectorises the arithmetic (it does not on direct buffers).
+      float[] pc = new float[CHUNK];
+      float[] gc = new float[CHUNK];
+      float[] mc = new float[CHUNK];
+      float[] vc = new float[CHUNK];
+      for (int start = from; start < to; start += CHUNK) {
+        int len = Math.min(CHUNK, to - start);
+        p.get(start, pc, 0, len);
+        grad.get(start, gc, 0, len);
+        m.get(start, mc, 0, len);
+        v.get(start, vc, 0, len);
+        for (int i = 0; i < len; i++) {
+          float gi = gc[i];
+          float mi = c1 * mc[i] + c1m * gi;
+          float vi = c2 * vc[i] + c2m * gi * gi;
+          mc[i] = mi;
+          vc[i] = vi;
+          pc[i] = pc[i] * decayF - stepF * mi / ((float) Math.sqrt(vi) * invBias2 + epsF);
+        }
+        p.put(start, pc, 0, len);
+        m.put(start, mc, 0, len);
+        v.put(start, vc, 0, len);
       }
     });
   }
