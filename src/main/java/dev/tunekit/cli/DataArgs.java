@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 final class DataArgs {
   @Option(names = "--data", required = true, paramLabel = "D",
       description = "A folder of train/validation/test files (.jsonl .csv .tsv .parquet), one file "
-          + "(split with --split-ratios), or a dataset name such as rotten_tomatoes (looked up under TUNEKIT_DATA).")
+          + "(split with --split-ratios), or a dataset name: TUNEKIT_DATA/<name>, else a Hub dataset "
+          + "(rotten_tomatoes, org/name[@revision]) from the HF cache or the Hub.")
   String data;
 
   @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")

@@ -2,6 +2,9 @@ package dev.tunekit.data;
 
 import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
+import dev.tunekit.hub.HubDatasets;
+import dev.tunekit.hub.HubSettings;
+import dev.tunekit.hub.ModelSources;
 import dev.tunekit.model.Labels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Loads text-classification datasets the way HF {@code datasets} does: a folder of split files,
- * one file split by ratios, or a dataset by name (looked up under {@code TUNEKIT_DATA}).
+ * one file split by ratios, or a dataset by name: {@code TUNEKIT_DATA/<name>}, else the Hub
+ * dataset of that id (HF cache first, else its Parquet export downloaded; see {@link HubDatasets}).
  *
  * <p>Rows become (text, label id). Label names come from the dataset's metadata (HF ClassLabel)
  * when present, else they are the sorted distinct labels of the train split. Empty texts are
@@ -27,33 +31,70 @@ import java.util.stream.Stream;
  * stops the load with its file:line, unless {@code skipBadRows}, which skips it and says so.
  */
 public final class Datasets {
-  /** HF's split names and the aliases its data-file patterns accept. */
-  private static final Map<String, List<String>> SPLIT_NAMES = Map.of(
-      TextDataset.TRAIN, List.of("train", "training"),
-      TextDataset.VALIDATION, List.of("validation", "valid", "val", "dev"),
-      TextDataset.TEST, List.of("test", "testing", "eval"));
+  /** HF's split names (in the order they are read) and the aliases its data-file patterns accept. */
+  private static final Map<String, List<String>> SPLIT_NAMES = splitNames();
 
   private Datasets() {}
 
+  private static Map<String, List<String>> splitNames() {
+    Map<String, List<String>> names = new LinkedHashMap<>();
+    names.put(TextDataset.TRAIN, List.of("train", "training"));
+    names.put(TextDataset.VALIDATION, List.of("validation", "valid", "val", "dev"));
+    names.put(TextDataset.TEST, List.of("test", "testing", "eval"));
+    return java.util.Collections.unmodifiableMap(names);
+  }
+
+  /** Loads {@code options.spec()}, looking names up where this process's environment says. */
   public static TextDataset load(DataOptions options) {
-    Path path = Path.of(options.spec());
+    return load(options, DataLocations.fromEnvironment());
+  }
+
+  /** Loads {@code options.spec()}: a folder, a file, {@code TUNEKIT_DATA/<name>}, or a Hub dataset id. */
+  public static TextDataset load(DataOptions options, DataLocations where) {
+    String spec = options.spec();
+    Path path = Path.of(spec);
     if (Files.isDirectory(path)) {
-      return fromFolder(path, options, KnownDatasets.labelsFor(path.getFileName().toString()));
+      Path fileName = path.toAbsolutePath().normalize().getFileName();
+      String name = fileName == null ? spec : fileName.toString();
+      return fromFolder(path, name, options, declaredLabels(path, options, name));
     }
     if (Files.isRegularFile(path)) {
       return fromSingleFile(path, options);
     }
-    Path named = KnownDatasets.findLocal(options.spec());
+    Path named = KnownDatasets.findLocal(where.tunekitData(), spec);
     if (named != null) {
-      return fromFolder(named, options, KnownDatasets.labelsFor(options.spec()));
+      return fromFolder(named, named.getFileName().toString(), options, declaredLabels(named, options, spec));
     }
-    throw new TunekitException("dataset \"" + options.spec() + "\" not found: it is not a folder or file, and no "
-        + "folder of that name is under TUNEKIT_DATA" + KnownDatasets.dataHint()
-        + "; give --data DIR (train/validation/test files) or set TUNEKIT_DATA");
+    if (ModelSources.looksLikePath(spec) || RowReader.EXTENSIONS.contains(extension(spec))) {
+      throw new TunekitException("dataset \"" + spec + "\" not found: it is not a folder or file, and no "
+          + "folder of that name is under TUNEKIT_DATA" + KnownDatasets.dataHint(where.tunekitData())
+          + "; give --data DIR (train/validation/test files) or set TUNEKIT_DATA");
+    }
+    return fromHub(KnownDatasets.hubId(spec), options, where.hub());
   }
 
-  /** A folder holding one file (or HF-style shards) per split. */
-  static TextDataset fromFolder(Path folder, DataOptions options, List<String> knownLabels) {
+  /** A Hub dataset: its Parquet export's split folders, labels from its card. */
+  private static TextDataset fromHub(String id, DataOptions options, HubSettings hub) {
+    HubDatasets.Snapshot snapshot = new HubDatasets(hub).resolve(id, SPLIT_NAMES);
+    String repo = snapshot.id().id();
+    String name = repo.substring(repo.lastIndexOf('/') + 1);
+    List<String> labels = snapshot.card() != null ? LabelMetadata.find(snapshot.card(), options.labelColumn()) : null;
+    return fromFolder(snapshot.config(), name, options, labels != null ? labels : KnownDatasets.labelsFor(repo));
+  }
+
+  /** ClassLabel names the folder's metadata declares, else those known for the dataset's name. */
+  private static List<String> declaredLabels(Path folder, DataOptions options, String name) {
+    List<String> declared = LabelMetadata.find(folder, options.labelColumn());
+    return declared != null ? declared : KnownDatasets.labelsFor(name);
+  }
+
+  private static String extension(String spec) {
+    int dot = spec.lastIndexOf('.');
+    return dot < 0 ? "" : spec.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** A folder holding one file (or HF-style shards, or a folder of shards) per split. */
+  static TextDataset fromFolder(Path folder, String name, DataOptions options, List<String> declaredLabels) {
     Map<String, List<Row>> rows = new LinkedHashMap<>();
     for (String split : List.of(TextDataset.TRAIN, TextDataset.VALIDATION, TextDataset.TEST)) {
       List<Path> files = splitFiles(folder, split);
@@ -70,8 +111,7 @@ public final class Datasets {
       }
       rows.put(split, all);
     }
-    List<String> declared = LabelMetadata.find(folder, options.labelColumn());
-    return build(folder.getFileName().toString(), rows, options, declared != null ? declared : knownLabels);
+    return build(name, rows, options, declaredLabels);
   }
 
   /** One file, shuffled with the seed and cut by the ratios into train / validation / test. */
@@ -114,26 +154,40 @@ public final class Datasets {
     }
   }
 
-  /** Files of one split: {@code <split>.<ext>} or shards {@code <split>-00000-of-00001.<ext>}, also under data/. */
+  /**
+   * Files of one split: {@code <split>.<ext>} or shards {@code <split>-00000-of-00001.<ext>}, also
+   * under data/; else every data file in a folder named after the split ({@code train/0000.parquet},
+   * the Hub's Parquet export).
+   */
   static List<Path> splitFiles(Path folder, String split) {
-    List<Path> found = new ArrayList<>();
     for (Path dir : List.of(folder, folder.resolve("data"))) {
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.list(dir)) {
-        files.filter(Files::isRegularFile)
-            .filter(f -> isSplitFile(f.getFileName().toString(), split))
-            .sorted(Comparator.comparing(Path::toString))
-            .forEach(found::add);
-      } catch (IOException e) {
-        throw new TunekitException(dir + ": cannot list (" + e.getMessage() + ")");
-      }
+      List<Path> found = dataFiles(dir, name -> isSplitFile(name, split));
       if (!found.isEmpty()) {
         return found;
       }
     }
-    return found;
+    for (String alias : SPLIT_NAMES.get(split)) {
+      List<Path> found = dataFiles(folder.resolve(alias), name -> RowReader.EXTENSIONS.contains(extension(name)));
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return List.of();
+  }
+
+  /** The files of {@code dir} whose names pass, sorted; none when it is not a folder. */
+  private static List<Path> dataFiles(Path dir, java.util.function.Predicate<String> nameMatches) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile)
+          .filter(f -> nameMatches.test(f.getFileName().toString()))
+          .sorted(Comparator.comparing(Path::toString))
+          .toList();
+    } catch (IOException e) {
+      throw new TunekitException(dir + ": cannot list (" + e.getMessage() + ")");
+    }
   }
 
   private static boolean isSplitFile(String fileName, String split) {

@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * Datasets known by name, with what their Hub metadata declares, and where named datasets are
  * looked up locally: {@code TUNEKIT_DATA/<name>/} (offline users and CI point it at a copy).
+ * The label names here are used only when the dataset's own metadata (its card) is not at hand.
  */
 public final class KnownDatasets {
   /** Short name to Hub id, as HF datasets resolves legacy names. */
@@ -20,9 +21,14 @@ public final class KnownDatasets {
 
   private KnownDatasets() {}
 
-  /** The Hub id of a name ("rotten_tomatoes" to its full id); other names are returned as given. */
+  /**
+   * The Hub id of a name ("rotten_tomatoes" to its full id, keeping any "@revision"); other names
+   * are returned as given.
+   */
   public static String hubId(String name) {
-    return HUB_IDS.getOrDefault(name, name);
+    int at = name.indexOf('@');
+    String bare = at < 0 ? name : name.substring(0, at);
+    return HUB_IDS.getOrDefault(bare, bare) + (at < 0 ? "" : name.substring(at));
   }
 
   static List<String> labelsFor(String name) {
@@ -39,17 +45,16 @@ public final class KnownDatasets {
     return name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
   }
 
-  /** {@code $TUNEKIT_DATA/<name>} for the name, its Hub id's last part, or its short name. */
-  static Path findLocal(String name) {
-    String root = System.getenv("TUNEKIT_DATA");
-    if (root == null || root.isBlank()) {
+  /** {@code <root>/<name>} for the name, its Hub id's last part, or its short name; null if none or no root. */
+  static Path findLocal(Path root, String name) {
+    if (root == null) {
       return null;
     }
     for (String candidate : List.of(name, shortName(name), hubId(name).replace('/', '_'))) {
       if (candidate.contains("..")) {
         continue;
       }
-      Path p = Path.of(root).resolve(candidate);
+      Path p = root.resolve(candidate);
       if (Files.isDirectory(p)) {
         return p;
       }
@@ -57,8 +62,7 @@ public final class KnownDatasets {
     return null;
   }
 
-  static String dataHint() {
-    String root = System.getenv("TUNEKIT_DATA");
+  static String dataHint(Path root) {
     return root == null ? " (TUNEKIT_DATA is not set)" : " (" + root + ")";
   }
 }

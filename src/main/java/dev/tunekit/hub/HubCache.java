@@ -7,18 +7,22 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The HuggingFace cache on disk, laid out exactly as {@code huggingface_hub} does (see
  * huggingface.co/docs/hub/local-cache), so that Python and tunekit share downloads:
  *
  * <pre>
- * &lt;cache&gt;/models--org--name/
+ * &lt;cache&gt;/models--org--name/       (datasets: datasets--org--name/, the same inside)
  *   blobs/&lt;etag&gt;                 file contents, named by git sha1 or (LFS) sha256
  *   blobs/&lt;etag&gt;.incomplete      a download in progress, resumed from its length
- *   refs/&lt;revision&gt;              the commit hash a branch or tag resolved to (no newline)
- *   snapshots/&lt;commit&gt;/&lt;file&gt;   relative symlink to ../../blobs/&lt;etag&gt;
+ *   refs/&lt;revision&gt;              the commit hash a branch or tag resolved to (no newline);
+ *                                 refs/refs/convert/parquet for that branch
+ *   snapshots/&lt;commit&gt;/&lt;file&gt;   relative symlink to ../../blobs/&lt;etag&gt; (one ../ more per
+ *                                 folder in the file's path: default/train/0000.parquet)
  *   .no_exist/&lt;commit&gt;/&lt;file&gt;   empty marker: the file is known to be absent at that commit
  * &lt;cache&gt;/.locks/models--org--name/&lt;etag&gt;.lock
  * </pre>
@@ -84,6 +88,19 @@ final class HubCache {
     return Optional.of(commit);
   }
 
+  /** The branches and tags recorded for the repo: "main" for refs/main, "refs/convert/parquet" for refs/refs/.... */
+  List<String> refs(RepoId id) {
+    Path refs = repo(id).resolve("refs");
+    if (!Files.isDirectory(refs)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(refs)) {
+      return files.filter(Files::isRegularFile).map(f -> refs.relativize(f).toString()).sorted().toList();
+    } catch (IOException e) {
+      return List.of(); // the list only makes messages friendlier
+    }
+  }
+
   /** Records that {@code id}'s revision resolved to {@code commit}, as Python does. */
   void writeRef(RepoId id, String commit) {
     if (id.pinned()) {
@@ -125,7 +142,7 @@ final class HubCache {
   Path link(RepoId id, String commit, String file, String etag) {
     Path pointer = snapshot(id, commit).resolve(file);
     Path blob = blob(id, etag);
-    Path temp = pointer.resolveSibling("." + file + ".link.tmp");
+    Path temp = pointer.resolveSibling("." + pointer.getFileName() + ".link.tmp");
     try {
       Files.createDirectories(pointer.getParent());
       Files.deleteIfExists(temp);

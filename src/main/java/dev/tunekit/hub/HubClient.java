@@ -1,5 +1,7 @@
 package dev.tunekit.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
 import java.io.IOException;
@@ -24,10 +26,10 @@ import java.util.regex.Pattern;
 
 /**
  * Talks to the Hub the way {@code huggingface_hub} does: a HEAD on
- * {@code {endpoint}/{repo}/resolve/{revision}/{file}} gives the commit ({@code X-Repo-Commit}),
+ * {@code {endpoint}/[datasets/]{repo}/resolve/{revision}/{file}} gives the commit ({@code X-Repo-Commit}),
  * the content's ETag ({@code X-Linked-Etag} for LFS files, else {@code ETag}), its size
  * ({@code X-Linked-Size}, else {@code Content-Length}) and, for LFS files, a redirect to the CDN;
- * a GET (with {@code Range} to resume) fetches the bytes.
+ * a GET (with {@code Range} to resume) fetches the bytes. {@link #getJson} reads the JSON API.
  *
  * <p>Redirects are followed by hand so that each hop is checked: HTTPS only (HTTP only to this
  * machine), and the token is never sent to another host (the CDN's URLs are signed).
@@ -54,6 +56,7 @@ final class HubClient {
   }
 
   private static final int MAX_REDIRECTS = 10;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SAFE_ETAG = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
   private static final String USER_AGENT = "tunekit/" + Objects.requireNonNullElse(
@@ -77,10 +80,35 @@ final class HubClient {
     return settings.endpoint();
   }
 
-  /** {@code {endpoint}/{repo}/resolve/{revision}/{file}}, the revision escaped whole (refs/pr/1). */
+  /**
+   * {@code {endpoint}/[datasets/]{repo}/resolve/{revision}/{file}}, the revision escaped whole
+   * (refs/pr/1, refs/convert/parquet); the file keeps its slashes (default/train/0000.parquet).
+   */
   URI resolveUrl(RepoId id, String file) {
     String revision = URLEncoder.encode(id.revision(), StandardCharsets.UTF_8);
-    return URI.create(settings.endpoint() + "/" + id.id() + "/resolve/" + revision + "/" + file);
+    String repo = id.type().urlPrefix() + id.id();
+    return URI.create(settings.endpoint() + "/" + repo + "/resolve/" + revision + "/" + file);
+  }
+
+  /**
+   * GET {@code {endpoint}/api/{models|datasets}/{repo}/{path}} as JSON (the token goes along, as
+   * for files); failures are the same one-line errors as for files, {@link MissingFile} when the
+   * repo exists but that resource does not.
+   */
+  JsonNode getJson(RepoId id, String path) throws MissingFile, Unreachable {
+    URI url = URI.create(settings.endpoint() + "/api/" + id.type().plural() + "/" + id.id() + "/" + path);
+    HttpRequest request = request(url, true).GET().header("Accept", "application/json")
+        .timeout(settings.timeout()).build();
+    HttpResponse<String> r = send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (r.statusCode() != 200) {
+      throw failure(id, path, r);
+    }
+    try {
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new TunekitException(url + " answered with something other than JSON (" + oneLine(e)
+          + "); check HF_ENDPOINT and proxies");
+    }
   }
 
   /** HEAD: the file's commit, ETag, size and download location. */
@@ -228,23 +256,24 @@ final class HubClient {
     int status = r.statusCode();
     String code = r.headers().firstValue("X-Error-Code").orElse("");
     Optional<String> commit = r.headers().firstValue("X-Repo-Commit").filter(RepoId::isCommit);
-    String page = settings.endpoint() + "/" + id.id();
+    String page = settings.endpoint() + "/" + id.type().urlPrefix() + id.id();
+    String noun = id.type().noun();
     if (code.equals("EntryNotFound") || status == 404 && code.isEmpty() && commit.isPresent()) {
       throw new MissingFile(commit.orElse(null));
     }
     if (code.equals("GatedRepo")) {
       return new TunekitException(settings.token() == null
-          ? id.id() + " is a gated model: accept its terms at " + page + ", then set HF_TOKEN to an access token of "
-              + "that account (huggingface.co/settings/tokens)"
-          : "the token in HF_TOKEN has no access to the gated model " + id.id() + ": accept its terms at " + page
-              + " with that account");
+          ? id.id() + " is a gated " + noun + ": accept its terms at " + page + ", then set HF_TOKEN to an access "
+              + "token of that account (huggingface.co/settings/tokens)"
+          : "the token in HF_TOKEN has no access to the gated " + noun + " " + id.id() + ": accept its terms at "
+              + page + " with that account");
     }
     if (code.equals("RevisionNotFound")) {
       return new TunekitException("revision '" + id.revision() + "' of " + id.id() + " does not exist on "
           + settings.endpoint() + "; give an existing branch, tag or commit after '@' (see " + page + "/tree/main)");
     }
     if (code.equals("RepoNotFound") || status == 401 || status == 404) {
-      return new TunekitException(id.id() + " is neither a local folder nor a model on " + settings.endpoint()
+      return new TunekitException(id.id() + " is neither a local folder nor a " + noun + " on " + settings.endpoint()
           + (settings.token() == null ? " (if it is private, set HF_TOKEN)" : " that the token in HF_TOKEN can see")
           + "; check the name");
     }

@@ -1,19 +1,11 @@
 package dev.tunekit.hub;
 
-import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
 import dev.tunekit.model.AutoModel;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * A Hub model as a local folder: the cache's snapshot when it is there (no network at all, so a
@@ -69,15 +61,7 @@ final class HubSnapshots {
   }
 
   private TunekitException absentOffline(RepoId id) {
-    Path refs = cache.repo(id).resolve("refs");
-    List<String> known = new ArrayList<>();
-    if (Files.isDirectory(refs)) {
-      try (Stream<Path> files = Files.walk(refs)) {
-        files.filter(Files::isRegularFile).forEach(f -> known.add(refs.relativize(f).toString()));
-      } catch (IOException ignored) {
-        // the list only makes the message friendlier
-      }
-    }
+    List<String> known = cache.refs(id);
     if (!known.isEmpty()) {
       return new TunekitException("revision '" + id.revision() + "' of " + id.id() + " is not in the HF cache ("
           + cache.repo(id) + " has " + String.join(", ", known) + ") and HF_HUB_OFFLINE is set; use one of those "
@@ -90,86 +74,8 @@ final class HubSnapshots {
   /** Downloads what the snapshot lacks; {@code knownCommit} is the cached ref, if any. */
   private Path download(RepoId id, String knownCommit) {
     HubClient client = new HubClient(settings);
-    String commit = knownCommit;
-    boolean announced = false;
-    for (String file : FILES) {
-      if (commit != null && (HubCache.entry(cache.snapshot(id, commit).resolve(file)) == HubCache.Entry.PRESENT
-          || !REQUIRED.contains(file) && cache.knownMissing(id, commit, file))) {
-        continue;
-      }
-      // Once the revision is resolved, ask for that commit so that every file comes from it.
-      RepoId at = commit == null ? id : new RepoId(id.id(), commit);
-      HubClient.FileInfo info;
-      try {
-        info = client.head(at, file);
-      } catch (HubClient.MissingFile m) {
-        if (m.commit != null) {
-          cache.markMissing(id, m.commit, file);
-          commit = commit == null ? m.commit : commit;
-        }
-        if (REQUIRED.contains(file)) {
-          throw missingRequired(client, at, file);
-        }
-        continue;
-      } catch (HubClient.Unreachable e) {
-        throw new TunekitException("cannot reach " + client.endpoint() + " (" + e.getMessage() + ") and " + id
-            + " is not in the HF cache (" + cache.root() + "); check the connection (or HF_ENDPOINT), or give a "
-            + "local folder");
-      }
-      if (commit == null) {
-        commit = info.commit();
-      }
-      if (!announced) {
-        Log.info("fetching " + id + " (commit " + commit.substring(0, 12) + ") from " + client.endpoint()
-            + " into " + cache.repo(id));
-        announced = true;
-      }
-      fetchBlob(client, id, info);
-      cache.link(id, commit, file, info.etag());
-    }
-    cache.writeRef(id, commit);
-    return cache.snapshot(id, commit);
-  }
-
-  /** Makes sure blobs/&lt;etag&gt; holds the file, verified; resumes a partial download. */
-  private void fetchBlob(HubClient client, RepoId id, HubClient.FileInfo info) {
-    Path blob = cache.blob(id, info.etag());
-    if (Files.isRegularFile(blob) && HubCache.size(blob) == info.size()) {
-      return; // the same content is already here (another revision, or Python fetched it)
-    }
-    Path lockFile = cache.lock(id, info.etag());
-    try {
-      Files.createDirectories(lockFile.getParent());
-      Files.createDirectories(blob.getParent());
-      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        if (Files.isRegularFile(blob) && HubCache.size(blob) == info.size()) {
-          return; // another tunekit finished it while we waited
-        }
-        Path part = cache.incomplete(id, info.etag());
-        boolean resumed = HubCache.size(part) > 0;
-        client.download(info, part);
-        String bad = BlobDigest.mismatch(part, info.etag());
-        if (bad != null && resumed) {
-          Log.info("the resumed download of " + info.file() + " does not match its checksum; downloading it afresh");
-          HubClient.delete(part);
-          client.download(info, part);
-          bad = BlobDigest.mismatch(part, info.etag());
-        }
-        if (bad != null) {
-          HubClient.delete(part);
-          throw new TunekitException(info.file() + " of " + id + " arrived corrupted (" + bad + "); nothing was kept, "
-              + "run again (check proxies if it persists)");
-        }
-        Files.move(part, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (HubClient.Unreachable e) {
-      throw new TunekitException("lost the connection to " + client.endpoint() + " (" + e.getMessage()
-          + ") while fetching " + info.file() + " of " + id + "; run again to resume");
-    } catch (IOException e) {
-      throw new TunekitException(blob + ": cannot write (" + e.getMessage() + "); check that " + cache.root()
-          + " is writable and has room for " + Log.size(info.size()));
-    }
+    return new SnapshotDownload(cache, client).fetch(id, knownCommit, FILES, Set.copyOf(REQUIRED),
+        (at, file) -> missingRequired(client, at, file));
   }
 
   private TunekitException missingRequired(HubClient client, RepoId at, String file) {

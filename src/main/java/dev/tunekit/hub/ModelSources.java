@@ -66,7 +66,7 @@ public final class ModelSources {
   }
 
   /** Written as a path, not an id: absolute, ./ ../ ~, backslashes, or more than one '/' before '@'. */
-  static boolean looksLikePath(String spec) {
+  public static boolean looksLikePath(String spec) {
     String beforeRevision = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : spec;
     return spec.startsWith("/") || spec.startsWith(".") || spec.startsWith("~") || spec.contains("\\")
         || beforeRevision.chars().filter(c -> c == '/').count() > 1 || beforeRevision.endsWith("/");

@@ -4,36 +4,52 @@ import dev.tunekit.TunekitException;
 import java.util.regex.Pattern;
 
 /**
- * A Hub model id with its revision: {@code name}, {@code org/name} or {@code org/name@revision}
- * (branch, tag or commit; default {@code main}).
+ * A Hub repo id with its type and revision: {@code name}, {@code org/name} or
+ * {@code org/name@revision} (branch, tag or commit; default {@code main} for models, the Parquet
+ * export {@code refs/convert/parquet} for datasets).
  *
  * <p>Validated as {@code huggingface_hub.validate_repo_id} does (letters, digits, '-', '_', '.';
  * at most one '/'; no "--" or ".."; '-' and '.' neither start nor end a part; at most 96
  * characters), and the revision like a git ref. Both become file names in the cache, so nothing
  * that could climb out of it ("..", "/x") gets through.
  */
-public record RepoId(String id, String revision) {
+public record RepoId(RepoType type, String id, String revision) {
   public static final String DEFAULT_REVISION = "main";
 
   private static final Pattern PART = Pattern.compile("[A-Za-z0-9_.\\-]+");
   private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9_.\\-/]{1,255}");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
-  /** Parses {@code spec}; throws a one-line {@link TunekitException} when it is not a valid id. */
+  /** A model at {@code revision}. */
+  public RepoId(String id, String revision) {
+    this(RepoType.MODEL, id, revision);
+  }
+
+  /** Parses a model id; throws a one-line {@link TunekitException} when it is not a valid id. */
   public static RepoId parse(String spec) {
+    return parse(RepoType.MODEL, spec);
+  }
+
+  /** Parses {@code spec} as an id of {@code type}; a one-line {@link TunekitException} when it is not valid. */
+  public static RepoId parse(RepoType type, String spec) {
     int at = spec.indexOf('@');
     String id = at < 0 ? spec : spec.substring(0, at);
-    String revision = at < 0 ? DEFAULT_REVISION : spec.substring(at + 1);
+    String revision = at < 0 ? type.defaultRevision() : spec.substring(at + 1);
     String why = idProblem(id);
     if (why != null) {
-      throw new TunekitException("'" + spec + "' is not a Hub model id: " + why
+      throw new TunekitException("'" + spec + "' is not a Hub " + type.noun() + " id: " + why
           + "; write name, org/name or org/name@revision (letters, digits, '-', '_', '.')");
     }
     if (!validRevision(revision)) {
       throw new TunekitException("'" + spec + "': '" + revision + "' is not a valid revision; give a branch, "
           + "tag or commit hash after '@' (letters, digits, '-', '_', '.', '/')");
     }
-    return new RepoId(id, revision);
+    return new RepoId(type, id, revision);
+  }
+
+  /** The same repo at another revision (a resolved commit, or another branch). */
+  public RepoId at(String otherRevision) {
+    return new RepoId(type, id, otherRevision);
   }
 
   private static String idProblem(String id) {
@@ -82,13 +98,13 @@ public record RepoId(String id, String revision) {
     return s != null && COMMIT.matcher(s).matches();
   }
 
-  /** The cache folder name, as huggingface_hub's {@code repo_folder_name}: models--org--name. */
+  /** The cache folder name, as huggingface_hub's {@code repo_folder_name}: models--org--name, datasets--org--name. */
   public String folderName() {
-    return "models--" + id.replace("/", "--");
+    return type.plural() + "--" + id.replace("/", "--");
   }
 
   @Override
   public String toString() {
-    return revision.equals(DEFAULT_REVISION) ? id : id + "@" + revision;
+    return revision.equals(type.defaultRevision()) ? id : id + "@" + revision;
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tunekit.Fixtures;
 import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
+import dev.tunekit.hub.HubSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -222,6 +223,21 @@ class DatasetsTest {
     TunekitException bad = assertThrows(TunekitException.class,
         () -> Datasets.load(options.withSplitRatios(new double[] {0.7, 0.2, 0.2}, 7)));
     assertTrue(bad.getMessage().contains("add up to 1"));
+  }
+
+  @Test
+  void namesAreLookedUpUnderTunekitDataBeforeTheHub() {
+    Path root = Fixtures.shared().resolve("data"); // TUNEKIT_DATA=../shared/data
+    HubSettings offline = new HubSettings(tmp.resolve("hf-cache"), null, null, true, tmp.resolve("tunekit-cache"));
+    DataLocations where = new DataLocations(root, offline);
+    for (String name : List.of("rotten_tomatoes", "cornell-movie-review-data/rotten_tomatoes")) {
+      TextDataset rt = Datasets.load(DataOptions.of(name), where);
+      assertEquals(8530, rt.train().size(), name);
+      assertEquals(List.of("neg", "pos"), rt.labels().names(), name);
+    }
+    TunekitException e = assertThrows(TunekitException.class, () -> Datasets.load(DataOptions.of("missing.jsonl"), where));
+    assertTrue(e.getMessage().contains("dataset \"missing.jsonl\" not found: it is not a folder or file")
+        && e.getMessage().contains(root.toString()), "a file name is not a Hub id: " + e.getMessage());
   }
 
   @Test

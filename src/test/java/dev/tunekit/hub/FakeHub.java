@@ -1,5 +1,6 @@
 package dev.tunekit.hub;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -13,17 +14,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A stand-in for the Hub's file API on 127.0.0.1, following what huggingface_hub relies on:
@@ -31,11 +37,26 @@ import java.util.concurrent.TimeUnit;
  * {@code ETag} of small files, and for LFS files (weights) a 302 to a CDN host (here "localhost",
  * another host name, so a token must not follow) with {@code X-Linked-Etag} (sha256) and
  * {@code X-Linked-Size}; errors carry the Hub's {@code X-Error-Code}. The CDN honours {@code Range}.
+ * Datasets live under {@code /datasets/{id}}: their Parquet export on the branch
+ * {@code refs/convert/parquet} (its own commit, listed by {@code /api/datasets/{id}/parquet}) and
+ * their card on {@code main}.
  */
 final class FakeHub implements AutoCloseable {
   record Request(String method, String path, String authorization, String range) {}
 
-  private record Repo(String id, Path folder, Set<String> files, String commit, String token) {}
+  /** The files of one commit. */
+  private record Tree(Path folder, Set<String> files, String commit) {}
+
+  /** A repo: its branches (and tags) and who may read it. */
+  private record Repo(Map<String, Tree> branches, String token) {
+    /** The tree a branch, tag or commit names, or null. */
+    Tree at(String revision) {
+      return branches.getOrDefault(revision,
+          branches.values().stream().filter(t -> t.commit().equals(revision)).findFirst().orElse(null));
+    }
+  }
+
+  static final String PARQUET = "refs/convert/parquet";
 
   private final HttpServer server;
   private final Map<String, Repo> repos = new ConcurrentHashMap<>();
@@ -63,15 +84,40 @@ final class FakeHub implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** Serves {@code files} of {@code folder} as repo {@code id}. */
+  /** Settings that talk to this Hub, anonymously, with the HF cache and tunekit's cache under {@code dir}. */
+  HubSettings settings(Path dir) {
+    return new HubSettings(dir.resolve("hf-cache"), endpoint(), null, false, dir.resolve("tunekit-cache"));
+  }
+
+  /** Serves {@code files} of {@code folder} as model {@code id}, on branch main and tag v1. */
   FakeHub add(String id, Path folder, String... files) {
-    repos.put(id, new Repo(id, folder, Set.of(files), sha1Hex(id.getBytes(StandardCharsets.UTF_8)), null));
-    return this;
+    return addGated(id, null, folder, files);
   }
 
   /** As {@link #add}, readable only with {@code Authorization: Bearer token}. */
   FakeHub addGated(String id, String token, Path folder, String... files) {
-    repos.put(id, new Repo(id, folder, Set.of(files), sha1Hex(id.getBytes(StandardCharsets.UTF_8)), token));
+    Tree tree = new Tree(folder, Set.of(files), sha1Hex(id.getBytes(StandardCharsets.UTF_8)));
+    repos.put(id, new Repo(Map.of("main", tree, "v1", tree), token));
+    return this;
+  }
+
+  /**
+   * Serves dataset {@code id}: every file under {@code export} (config/split/0000.parquet) on
+   * refs/convert/parquet, and {@code card} (a README.md, or null for none) on main; readable only
+   * with the token when there is one.
+   */
+  FakeHub addDataset(String id, String token, Path export, Path card) {
+    Set<String> exported;
+    try (Stream<Path> files = Files.walk(export)) {
+      exported = files.filter(Files::isRegularFile).map(f -> export.relativize(f).toString())
+          .collect(Collectors.toSet());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Tree parquet = new Tree(export, exported, sha1Hex(("parquet:" + id).getBytes(StandardCharsets.UTF_8)));
+    Tree main = new Tree(card == null ? export : card.getParent(), card == null ? Set.of() : Set.of("README.md"),
+        sha1Hex(("main:" + id).getBytes(StandardCharsets.UTF_8)));
+    repos.put("datasets/" + id, new Repo(Map.of("main", main, PARQUET, parquet), token));
     return this;
   }
 
@@ -82,7 +128,12 @@ final class FakeHub implements AutoCloseable {
   }
 
   String commit(String id) {
-    return repos.get(id).commit();
+    return commit(id, "main");
+  }
+
+  /** The commit of a branch; datasets are named "datasets/org/name". */
+  String commit(String id, String branch) {
+    return repos.get(id).branches().get(branch).commit();
   }
 
   /** The next CDN download of {@code file} drops the connection after half its bytes. */
@@ -105,7 +156,7 @@ final class FakeHub implements AutoCloseable {
   }
 
   static boolean isLfs(String file) {
-    return file.endsWith(".safetensors") || file.endsWith(".bin");
+    return file.endsWith(".safetensors") || file.endsWith(".bin") || file.endsWith(".parquet");
   }
 
   private void handle(HttpExchange x) throws IOException {
@@ -115,6 +166,8 @@ final class FakeHub implements AutoCloseable {
     try (x) {
       if (path.startsWith("/cdn/")) {
         serveCdn(x, path.substring("/cdn/".length()));
+      } else if (path.startsWith("/api/datasets/") && path.endsWith("/parquet")) {
+        serveParquetListing(x, path.substring("/api/".length(), path.length() - "/parquet".length()));
       } else if (path.contains("/resolve/")) {
         serveResolve(x, path);
       } else {
@@ -133,30 +186,24 @@ final class FakeHub implements AutoCloseable {
       reply(x, 307, Map.of("Location", "/" + renamed.get(id) + "/resolve/" + rest), null);
       return;
     }
-    Repo repo = repos.get(id);
+    Repo repo = readable(x, id);
     if (repo == null) {
-      // As the Hub: 401 to anonymous callers (a private repo's existence is not revealed), else 404.
-      boolean anonymous = x.getRequestHeaders().getFirst("Authorization") == null;
-      reply(x, anonymous ? 401 : 404, Map.of("X-Error-Code", "RepoNotFound"), null);
       return;
     }
-    if (repo.token() != null && !("Bearer " + repo.token()).equals(x.getRequestHeaders().getFirst("Authorization"))) {
-      reply(x, 401, Map.of("X-Error-Code", "GatedRepo"), null);
-      return;
-    }
-    if (!revision.equals("main") && !revision.equals("v1") && !revision.equals(repo.commit())) {
+    Tree tree = repo.at(revision);
+    if (tree == null) {
       reply(x, 404, Map.of("X-Error-Code", "RevisionNotFound"), null);
       return;
     }
-    if (!repo.files().contains(file)) {
-      reply(x, 404, Map.of("X-Error-Code", "EntryNotFound", "X-Repo-Commit", repo.commit()), null);
+    if (!tree.files().contains(file)) {
+      reply(x, 404, Map.of("X-Error-Code", "EntryNotFound", "X-Repo-Commit", tree.commit()), null);
       return;
     }
-    byte[] bytes = Files.readAllBytes(repo.folder().resolve(file));
-    Map<String, String> headers = new HashMap<>(Map.of("X-Repo-Commit", repo.commit()));
+    byte[] bytes = Files.readAllBytes(tree.folder().resolve(file));
+    Map<String, String> headers = new HashMap<>(Map.of("X-Repo-Commit", tree.commit()));
     if (isLfs(file)) {
       String sha256 = hex("SHA-256", bytes);
-      blobs.put(sha256, repo.folder().resolve(file));
+      blobs.put(sha256, tree.folder().resolve(file));
       headers.put("ETag", "\"" + gitSha1(("version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256)
           .getBytes(StandardCharsets.UTF_8)) + "\"");
       headers.put("X-Linked-Etag", "\"" + sha256 + "\"");
@@ -167,6 +214,38 @@ final class FakeHub implements AutoCloseable {
     }
     headers.put("ETag", "\"" + gitSha1(bytes) + "\"");
     reply(x, 200, headers, bytes);
+  }
+
+  /** The repo, or null after answering as the Hub does to those who may not read it. */
+  private Repo readable(HttpExchange x, String id) throws IOException {
+    Repo repo = repos.get(id);
+    if (repo == null) {
+      // As the Hub: 401 to anonymous callers (a private repo's existence is not revealed), else 404.
+      boolean anonymous = x.getRequestHeaders().getFirst("Authorization") == null;
+      reply(x, anonymous ? 401 : 404, Map.of("X-Error-Code", "RepoNotFound"), null);
+      return null;
+    }
+    if (repo.token() != null && !("Bearer " + repo.token()).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+      reply(x, 401, Map.of("X-Error-Code", "GatedRepo"), null);
+      return null;
+    }
+    return repo;
+  }
+
+  /** {@code {"config": {"split": [".../parquet/config/split/0.parquet", ...]}}}, as the Hub's API. */
+  private void serveParquetListing(HttpExchange x, String id) throws IOException {
+    Repo repo = readable(x, id);
+    if (repo == null) {
+      return;
+    }
+    Map<String, Map<String, List<String>>> listing = new TreeMap<>();
+    for (String file : new TreeSet<>(repo.branches().get(PARQUET).files())) {
+      String[] parts = file.split("/");
+      int shard = Integer.parseInt(parts[2].replace(".parquet", ""));
+      listing.computeIfAbsent(parts[0], c -> new TreeMap<>()).computeIfAbsent(parts[1], s -> new ArrayList<>())
+          .add(endpoint() + "/api/" + id + "/parquet/" + parts[0] + "/" + parts[1] + "/" + shard + ".parquet");
+    }
+    reply(x, 200, Map.of("Content-Type", "application/json"), new ObjectMapper().writeValueAsBytes(listing));
   }
 
   private void serveCdn(HttpExchange x, String sha256) throws IOException {

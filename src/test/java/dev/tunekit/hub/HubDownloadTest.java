@@ -50,7 +50,7 @@ class HubDownloadTest {
         .add("old/bin-only", binOnly, "config.json", "tokenizer.json", "pytorch_model.bin")
         .add("lean/bert", tinyFolder, "config.json", "tokenizer.json", "model.safetensors")
         .rename("tiny-bert-v0", TINY);
-    cache = tmp.resolve("hf-cache");
+    cache = settings().hubCache();
   }
 
   @AfterEach
@@ -59,7 +59,7 @@ class HubDownloadTest {
   }
 
   HubSettings settings() {
-    return new HubSettings(cache, hub.endpoint(), null, false, tmp.resolve("tunekit-cache"));
+    return hub.settings(tmp);
   }
 
   Path find(HubSettings settings, String spec) {

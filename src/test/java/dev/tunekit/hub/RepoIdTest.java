@@ -22,6 +22,24 @@ class RepoIdTest {
     assertFalse(RepoId.parse("a/b@v1.0").pinned());
   }
 
+  @Test
+  void datasetIdsTheirFoldersAndUrls() {
+    RepoId rt = RepoId.parse(RepoType.DATASET, "cornell-movie-review-data/rotten_tomatoes");
+    assertEquals("refs/convert/parquet", rt.revision(), "datasets are read from the Parquet export");
+    assertEquals("datasets--cornell-movie-review-data--rotten_tomatoes", rt.folderName());
+    assertEquals("cornell-movie-review-data/rotten_tomatoes", rt.toString());
+    assertEquals("org/name@main", RepoId.parse(RepoType.DATASET, "org/name@main").toString());
+    HubClient client = new HubClient(new HubSettings(java.nio.file.Path.of("cache"), "https://hub.example", null,
+        false, java.nio.file.Path.of("tunekit")));
+    assertEquals("https://hub.example/datasets/cornell-movie-review-data/rotten_tomatoes/resolve/"
+        + "refs%2Fconvert%2Fparquet/default/train/0000.parquet", client.resolveUrl(rt, "default/train/0000.parquet")
+        .toString());
+    assertEquals("https://hub.example/org/name/resolve/main/config.json",
+        client.resolveUrl(RepoId.parse("org/name"), "config.json").toString());
+    TunekitException e = assertThrows(TunekitException.class, () -> RepoId.parse(RepoType.DATASET, "org/na me"));
+    assertTrue(e.getMessage().contains("'org/na me' is not a Hub dataset id"), e.getMessage());
+  }
+
   static String rejects(String spec) {
     TunekitException e = assertThrows(TunekitException.class, () -> RepoId.parse(spec));
     assertFalse(e.getMessage().contains("\n"));
