@@ -23,6 +23,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class FeatureCache {
   private final Path dir;
+  private int hits;
 
   public FeatureCache(Path dir) {
     this.dir = dir;
@@ -42,6 +43,7 @@ public final class FeatureCache {
       try (SafeTensors st = SafeTensors.open(file)) {
         Tensor t = st.tensor("features");
         if (t.size(0) == split.size()) {
+          hits++;
           return Tensors.toMatrix(t);
         }
       } catch (TunekitException e) {
@@ -55,6 +57,11 @@ public final class FeatureCache {
       Log.warn("cannot cache features (" + e.getMessage() + "); continuing without the cache");
     }
     return features;
+  }
+
+  /** Splits served from disk so far. */
+  public int hits() {
+    return hits;
   }
 
   /** A [rows, cols] float32 tensor of a Java matrix. */

@@ -40,10 +40,10 @@ public final class FrozenFeatures {
 
   public record Result(EvalResult validation, EvalResult test, double bestC, List<GridPoint> grid,
       double featureSeconds, double fitSeconds, double wallSeconds, double peakRssMb, long featureDim,
-      LinearClassifier classifier, RunMetrics metrics) {}
+      LinearClassifier classifier, RunMetrics metrics, boolean featuresCached) {}
 
-  /** Features of every split, in row order, with the split's labels. */
-  public record Features(Map<String, float[][]> vectors, Map<String, int[]> labels) {}
+  /** Features of every split, in row order, with the split's labels; {@code cached}: all read from disk. */
+  public record Features(Map<String, float[][]> vectors, Map<String, int[]> labels, boolean cached) {}
 
   private FrozenFeatures() {}
 
@@ -62,7 +62,7 @@ public final class FrozenFeatures {
         vectors.put(s.name(), cache.features(fx, modelDir, s, o.pooling()));
         labels.put(s.name(), s.labels());
       }
-      return new Features(vectors, labels);
+      return new Features(vectors, labels, cache.hits() == vectors.size());
     }
   }
 
@@ -103,6 +103,7 @@ public final class FrozenFeatures {
     m.root().put("feature_seconds", featureSeconds);
     m.root().put("fit_seconds", fitSeconds);
     m.root().put("samples_per_second", dataset.splits().values().stream().mapToInt(Split::size).sum() / featureSeconds);
+    m.root().put("features_from_cache", f.cached());
     m.root().put("peak_rss_mb", Memory.peakRssMb());
     var g = m.root().putArray("c_grid");
     grid.forEach(p -> g.addObject().put("C", p.c()).put("val_accuracy", p.accuracy()).put("val_f1", p.f1())
@@ -112,7 +113,7 @@ public final class FrozenFeatures {
       m.write(outDir.resolve("metrics.json"));
     }
     return new Result(bestVal, test, best.c(), grid, featureSeconds, fitSeconds, wall, Memory.peakRssMb(),
-        xTrain[0].length, best, m);
+        xTrain[0].length, best, m, f.cached());
   }
 
   private static EvalResult score(LinearClassifier clf, Features f, String split, int numLabels) {

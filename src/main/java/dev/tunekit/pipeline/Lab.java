@@ -58,8 +58,8 @@ public final class Lab {
           results.add(new MethodResult(method, title, r.validation(), r.test(),
               ((Number) r.metrics().root().get("trainable_params").numberValue()).longValue(), r.wallSeconds(),
               r.metrics().root().get("samples_per_second").asDouble(), r.peakRssMb(), List.of(), out,
-              String.format("%s pooling, C=%s, features %.1f s + fit %.1f s", plan.svm.pooling().name().toLowerCase(),
-                  r.bestC(), r.featureSeconds(), r.fitSeconds())));
+              String.format("%s pooling, C=%s, features %.1f s%s + fit %.1f s", plan.svm.pooling().name().toLowerCase(),
+                  r.bestC(), r.featureSeconds(), r.featuresCached() ? " (from the feature cache)" : "", r.fitSeconds())));
         }
         case "finetune" -> {
           String title = "Full fine-tuning";
