@@ -43,15 +43,6 @@ final class KernelMatrix {
     return new KernelMatrix(out, n);
   }
 
-  float at(int i, int j) {
-    return k[i * n + j];
-  }
-
-  /** Row i as an offset into {@link #data()}. */
-  int rowStart(int i) {
-    return i * n;
-  }
-
   float[] data() {
     return k;
   }

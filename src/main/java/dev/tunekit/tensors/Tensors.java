@@ -2,7 +2,6 @@ package dev.tunekit.tensors;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -46,9 +45,5 @@ public final class Tensors {
       System.arraycopy(flat, (int) (i * cols), out[i], 0, (int) cols);
     }
     return out;
-  }
-
-  public static Scalar scalar(double v) {
-    return new Scalar(v);
   }
 }

@@ -113,28 +113,6 @@ public final class AdamW {
     return new FloatPointer(t.data_ptr()).capacity(n).limit(n).asBuffer();
   }
 
-  /** The same update as eight in-place libtorch ops (kept for comparison with the fused loop). */
-  void stepWithTensorOps(double lr) {
-    step++;
-    double bias1 = 1 - Math.pow(beta1, step);
-    double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    try (NoGradGuard noGrad = new NoGradGuard(); PointerScope scope = new PointerScope()) {
-      for (ParameterGroup g : groups) {
-        Tensor p = g.data();
-        Tensor grad = g.grad();
-        Tensor m = expAvg.get(g.name());
-        Tensor v = expAvgSq.get(g.name());
-        if (g.weightDecay() != 0) {
-          p.mul_(new Scalar(1 - lr * g.weightDecay()));
-        }
-        m.lerp_(grad, new Scalar(1 - beta1));
-        v.mul_(new Scalar(beta2)).addcmul_(grad, grad, new Scalar(1 - beta2));
-        Tensor denom = v.sqrt().div_(new Scalar(bias2Sqrt)).add_(new Scalar(eps));
-        p.addcdiv_(m, denom, new Scalar(-lr / bias1));
-      }
-    }
-  }
-
   public long steps() {
     return step;
   }
