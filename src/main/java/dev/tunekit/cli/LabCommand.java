@@ -1,7 +1,6 @@
 package dev.tunekit.cli;
 
 import dev.tunekit.Log;
-import dev.tunekit.TunekitException;
 import dev.tunekit.classic.LinearClassifier;
 import dev.tunekit.data.DataOptions;
 import dev.tunekit.data.Datasets;
@@ -19,13 +18,11 @@ import dev.tunekit.train.EpochMetrics;
 import dev.tunekit.train.TrainingArguments;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -177,14 +174,7 @@ final class LabCommand implements Callable<Integer> {
   }
 
   private void checkOutput() throws IOException {
-    if (Files.isDirectory(out) && !overwrite) {
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw new TunekitException(out + ": the output folder is not empty; pass --overwrite or choose another --out");
-        }
-      }
-    }
-    Files.createDirectories(out);
+    OutputFolder.prepare(out, overwrite, false, false);
     Log.info("writing the lab into " + out.toAbsolutePath());
   }
 }

@@ -1,9 +1,7 @@
 package dev.tunekit.cli;
 
-import dev.tunekit.TunekitException;
 import dev.tunekit.peft.LoraModel;
 import dev.tunekit.tensors.Engine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,13 +31,7 @@ final class MergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (Files.isDirectory(out) && !overwrite) {
-      try (var entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw new TunekitException(out + ": the output folder is not empty; pass --overwrite or choose another --out");
-        }
-      }
-    }
+    OutputFolder.prepare(out, overwrite, false, false);
     Engine.start(common.threads);
     Path modelDir = ModelArg.resolve(model);
     LoraModel.load(modelDir, adapter).saveMerged(modelDir, out);

@@ -3,10 +3,7 @@ package dev.tunekit.cli;
 import dev.tunekit.TunekitException;
 import dev.tunekit.tensors.Precision;
 import dev.tunekit.train.TrainingArguments;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /** Training options shared by finetune and lora, named like HF's TrainingArguments. */
@@ -85,7 +82,7 @@ final class TrainArgs {
   boolean noProgress;
 
   TrainingArguments arguments(long seed) {
-    checkOutput();
+    OutputFolder.prepare(out, overwrite, true, resume);
     if (epochs <= 0 || batchSize <= 0 || evalBatchSize <= 0 || accumulation <= 0) {
       throw new TunekitException("--epochs, --batch-size, --eval-batch-size and --gradient-accumulation-steps must be positive");
     }
@@ -116,30 +113,5 @@ final class TrainArgs {
     a.progress = !noProgress;
     a.seed = seed;
     return a;
-  }
-
-  /** An output folder that holds files is refused unless --overwrite or --resume. */
-  private void checkOutput() {
-    if (Files.isRegularFile(out)) {
-      throw new TunekitException(out + ": is a file; --out must name a folder");
-    }
-    if (Files.isDirectory(out) && !resume && !overwrite) {
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw new TunekitException(out + ": the output folder is not empty; pass --overwrite to write into it, "
-              + "--resume to continue its run, or choose another --out");
-        }
-      } catch (IOException e) {
-        throw new TunekitException(out + ": cannot read (" + e.getMessage() + ")");
-      }
-    }
-    try {
-      Files.createDirectories(out);
-    } catch (IOException e) {
-      throw new TunekitException(out + ": cannot create the output folder (" + e.getMessage() + ")");
-    }
-    if (!Files.isWritable(out)) {
-      throw new TunekitException(out + ": the output folder is not writable; choose another --out");
-    }
   }
 }
