@@ -43,6 +43,7 @@ final class HubSnapshots {
       Path snapshot = cache.snapshot(id, commit.get());
       List<Path> dangling = requiredFiles(snapshot, HubCache.Entry.DANGLING);
       if (requiredFiles(snapshot, HubCache.Entry.PRESENT).size() == REQUIRED.size()) {
+        cache.checkContained(id, snapshot);
         return snapshot;
       }
       if (settings.offline()) {
@@ -128,7 +129,9 @@ final class HubSnapshots {
       cache.link(id, commit, file, info.etag());
     }
     cache.writeRef(id, commit);
-    return cache.snapshot(id, commit);
+    Path snapshot = cache.snapshot(id, commit);
+    cache.checkContained(id, snapshot); // files it kept from before the download are checked too
+    return snapshot;
   }
 
   /** Makes sure blobs/&lt;etag&gt; holds the file, verified; resumes a partial download. */
