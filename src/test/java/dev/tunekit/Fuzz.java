@@ -13,16 +13,14 @@ import java.util.stream.Stream;
  *
  * <p>A parser of user files either accepts the input or throws {@link TunekitException} with a
  * one-line message; anything else (a NullPointerException, an OutOfMemoryError from an allocation
- * sized by a forged header, a hang past the per-input timeout) escapes to Jazzer as a finding.
+ * sized by a forged header, a hang past the per-input timeout the fuzz profile sets) escapes to Jazzer
+ * as a finding.
  * Under plain {@code mvn test} the targets replay their seeds (regression mode); the {@code fuzz}
  * profile fuzzes each for a bounded time (README, "Fuzzing").
  */
 public final class Fuzz {
   /** How long one target fuzzes when nothing else is configured (the fuzz profile passes its own). */
   public static final String DURATION = "20s";
-
-  /** Seconds one input may take before it counts as a hang. */
-  public static final long TIMEOUT_SECONDS = 10;
 
   private static Path scratch;
 

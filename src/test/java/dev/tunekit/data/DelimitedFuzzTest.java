@@ -3,13 +3,10 @@ package dev.tunekit.data;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunekit.Fuzz;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** CSV and TSV data files (quotes, embedded delimiters and newlines), through reader and dataset builder. */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class DelimitedFuzzTest {
   /** Input: a byte (bit 0: --skip-bad-rows, bit 1: TSV instead of CSV), then the file. */
   static Stream<byte[]> seeds() {

@@ -3,13 +3,10 @@ package dev.tunekit.data;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunekit.Fuzz;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** JSON Lines data files, through the reader and the dataset builder (labels, splits, bad rows). */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class JsonLinesFuzzTest {
   /** Input: a byte whose low bit is --skip-bad-rows, then the file. */
   static Stream<byte[]> seeds() {

@@ -7,13 +7,10 @@ import dev.tunekit.Fuzz;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Label names a dataset folder declares: dataset_info.json, or the dataset card's YAML header. */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class LabelMetadataFuzzTest {
   static final String CARD = "---\ndataset_info:\n  features:\n  - name: text\n    dtype: string\n  - name: label\n"
       + "    dtype:\n      class_label:\n        names:\n          '0': neg\n          '1': pos\n  splits:\n"

@@ -9,16 +9,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parquet data files (read by DuckDB's native engine), through reader and dataset builder. The
  * seeds are written by DuckDB itself: plain, zstd-compressed, and with string labels.
  */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class ParquetFuzzTest {
   static Stream<byte[]> seeds() throws SQLException, IOException {
     String rows = "('a great movie', 1), ('dull and long', 0), ('fine', 1), ('bad', 0), ('good', 1), ('meh', 0), "

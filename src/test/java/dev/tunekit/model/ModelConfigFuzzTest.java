@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunekit.Fuzz;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** config.json: any bytes give a config within bounds or a one-line error naming the file. */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class ModelConfigFuzzTest {
   static Stream<byte[]> seeds() {
     return Fuzz.shared("fixtures/tiny-distilbert/model/config.json", "fixtures/tiny-bert/model/config.json",

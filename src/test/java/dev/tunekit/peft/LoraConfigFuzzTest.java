@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunekit.Fuzz;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** adapter_config.json: the rank that sizes the adapter matrices stays within bounds. */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class LoraConfigFuzzTest {
   static Stream<byte[]> seeds() {
     return Fuzz.shared("fixtures/tiny-distilbert/lora_adapter/adapter_config.json",

@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunekit.Fuzz;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The protobuf reader of ONNX weights: every length and count comes from the file, so each
  * initializer it accepts must hold exactly dims' product of elements, inside the input.
  */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class OnnxInitializersFuzzTest {
   static Stream<byte[]> seeds() {
     OnnxProto weight = OnnxProto.floatTensor("onnx::MatMul_1", new long[] {2, 3}, 1, 2, 3, 4, 5, 6);

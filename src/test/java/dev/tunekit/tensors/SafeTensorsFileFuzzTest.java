@@ -6,19 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunekit.Fuzz;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A whole .safetensors file, opened and every tensor read into libtorch: no exception but
  * TunekitException, and no tensor larger than the file it came from.
  */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class SafeTensorsFileFuzzTest {
   /** libtorch loads once, before the per-input timeout starts counting. */
   @BeforeAll

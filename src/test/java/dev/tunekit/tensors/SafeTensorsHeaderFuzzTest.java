@@ -8,9 +8,7 @@ import dev.tunekit.Fuzz;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -18,7 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * lies inside the data area and its shape accounts for its bytes exactly, so nothing sized by a
  * header field is ever allocated beyond the file.
  */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class SafeTensorsHeaderFuzzTest {
   /** Input: 2 bytes for the data area's length (in 16-byte units), then the header JSON. */
   static Stream<byte[]> seeds() {

@@ -9,10 +9,8 @@ import dev.tunekit.Fuzz;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -20,7 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * then a batch of texts through it, as training does. The Rust library behind it aborts the JVM
  * on a batch it cannot encode, so a finding here may show as a crashed fork, not a failed test.
  */
-@Timeout(value = Fuzz.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
 class TokenizerFuzzTest {
   static final List<String> TEXTS = List.of("a great movie", "", "Caf\u00e9 \u6211 \uE000 " + "x".repeat(150),
       "the the the the the the the the the the the the the the the the the the the the the the the");
