@@ -52,6 +52,14 @@ public final class Fixtures {
     return dir;
   }
 
+  /** Rewrites a WordPiece tokenizer.json without {@code token} in its vocabulary (a damaged tokenizer). */
+  public static void removeFromVocabulary(Path tokenizerJson, String token) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode tokenizer = json.readTree(tokenizerJson.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tokenizer.get("model").get("vocab")).remove(token);
+    json.writeValue(tokenizerJson.toFile(), tokenizer);
+  }
+
   public static JsonNode json(Path file) {
     try {
       return new ObjectMapper().readTree(file.toFile());

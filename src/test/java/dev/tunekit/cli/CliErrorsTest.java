@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunekit.DiskFull;
 import dev.tunekit.Fixtures;
 import dev.tunekit.Log;
@@ -240,10 +238,7 @@ class CliErrorsTest {
   @Test
   void tokenizerThatCannotEncode() throws IOException {
     Path m = modelCopy();
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode tok = (ObjectNode) json.readTree(m.resolve("tokenizer.json").toFile());
-    ((ObjectNode) tok.get("model").get("vocab")).remove("[UNK]");
-    json.writeValue(m.resolve("tokenizer.json").toFile(), tok);
+    Fixtures.removeFromVocabulary(m.resolve("tokenizer.json"), "[UNK]");
     String line = embed(m);
     assertTrue(line.startsWith("tunekit: error: " + m.resolve("tokenizer.json") + ": cannot load the tokenizer (")
         && line.endsWith("); the file is damaged or not a HuggingFace tokenizer.json"), line);

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunekit.Fixtures;
 import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
@@ -35,10 +33,7 @@ class TokenizerLoadingTest {
     // Without [UNK] in the vocabulary, WordPiece fails on an unknown word; in a batch the Rust
     // library then panics across JNI and the JVM aborts. Loading now encodes a probe and refuses it.
     Path d = tokenizerCopy();
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode tok = (ObjectNode) json.readTree(d.resolve("tokenizer.json").toFile());
-    ((ObjectNode) tok.get("model").get("vocab")).remove("[UNK]");
-    json.writeValue(d.resolve("tokenizer.json").toFile(), tok);
+    Fixtures.removeFromVocabulary(d.resolve("tokenizer.json"), "[UNK]");
     String line = assertThrows(TunekitException.class, () -> Tokenizer.load(d, 64, 0)).getMessage();
     assertTrue(line.startsWith(d.resolve("tokenizer.json") + ": cannot load the tokenizer (") && line.contains("[UNK]")
         && line.endsWith("the file is damaged or not a HuggingFace tokenizer.json"), line);
