@@ -41,7 +41,7 @@ public final class Log {
     if (bytes < 1000) {
       return bytes + " B";
     }
-    String[] units = {"kB", "MB", "GB", "TB"};
+    String[] units = {"kB", "MB", "GB", "TB", "PB"};
     double v = bytes;
     int u = -1;
     while (v >= 1000 && u < units.length - 1) {

@@ -32,6 +32,34 @@ public final class Fixtures {
     return shared().resolve("models/all-MiniLM-L6-v2");
   }
 
+  /**
+   * A slice of Rotten Tomatoes as a data folder {@code dir}: per split, the first {@code n} rows
+   * (positives: RT lists them first) and the last {@code n} (negatives, from the end); {@code n}
+   * is {@code trainPerLabel} for train and {@code evalPerLabel} for validation and test.
+   */
+  public static Path rottenTomatoesSlice(Path dir, int trainPerLabel, int evalPerLabel) throws IOException {
+    Files.createDirectories(dir);
+    Path rt = shared().resolve("data/rotten_tomatoes");
+    for (String split : new String[] {"train", "validation", "test"}) {
+      int n = split.equals("train") ? trainPerLabel : evalPerLabel;
+      java.util.List<String> lines = Files.readAllLines(rt.resolve(split + ".jsonl"));
+      java.util.List<String> rows = new java.util.ArrayList<>(lines.subList(0, n));
+      for (int i = 1; i <= n; i++) {
+        rows.add(lines.get(lines.size() - i));
+      }
+      Files.write(dir.resolve(split + ".jsonl"), rows);
+    }
+    return dir;
+  }
+
+  /** Rewrites a WordPiece tokenizer.json without {@code token} in its vocabulary (a damaged tokenizer). */
+  public static void removeFromVocabulary(Path tokenizerJson, String token) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode tokenizer = json.readTree(tokenizerJson.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tokenizer.get("model").get("vocab")).remove(token);
+    json.writeValue(tokenizerJson.toFile(), tokenizer);
+  }
+
   public static JsonNode json(Path file) {
     try {
       return new ObjectMapper().readTree(file.toFile());

@@ -1,6 +1,7 @@
 package dev.tunekit.cli;
 
 import dev.tunekit.TunekitException;
+import dev.tunekit.tensors.OutOfMemory;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -48,13 +49,27 @@ public final class Main implements Runnable {
         err.println("tunekit: error: " + ex.getMessage());
         return 1;
       }
+      if (OutOfMemory.is(ex)) {
+        err.println("tunekit: error: " + outOfMemory(ex).getMessage());
+        return 1;
+      }
       if (System.getenv("TUNEKIT_DEBUG") != null) {
         ex.printStackTrace(err);
       }
       err.println("tunekit: internal error: " + ex + " (a bug in tunekit; rerun with TUNEKIT_DEBUG=1 for the stack trace)");
       return 3;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands only Exceptions to the handler above; the JVM's Error comes out here.
+      err.println("tunekit: error: " + outOfMemory(e).getMessage());
+      return 1;
+    }
+  }
+
+  private static TunekitException outOfMemory(Throwable e) {
+    return OutOfMemory.explain(e, "", "use a smaller --batch-size or --max-length, or a smaller model");
   }
 
   /** A bad command line in one phrase; an unknown option wins over a missing one (it is the cause). */

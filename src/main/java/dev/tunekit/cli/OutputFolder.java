@@ -1,40 +1,48 @@
 package dev.tunekit.cli;
 
+import dev.tunekit.AtomicFile;
 import dev.tunekit.TunekitException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The output folder of a command: never written into by surprise, created when absent. */
+/** The --out folder of a command that writes several files: checked before any work starts. */
 final class OutputFolder {
   private OutputFolder() {}
 
   /**
-   * Refuses a folder that holds files unless {@code overwrite} or {@code resume}; creates it
-   * otherwise. {@code resumable}: the command has a --resume to suggest.
+   * Creates {@code out} or accepts it empty; a folder that holds files is refused unless
+   * {@code overwrite} (or {@code resume}, for training runs: {@code resumable}); and it must take a file.
    */
-  static void prepare(Path out, boolean overwrite, boolean resume, boolean resumable) {
+  static void prepare(Path out, boolean overwrite, boolean resumable, boolean resume) {
     if (Files.isRegularFile(out)) {
       throw new TunekitException(out + ": is a file; --out must name a folder");
     }
-    if (Files.isDirectory(out) && !resume && !overwrite) {
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw new TunekitException(out + ": the output folder is not empty; pass --overwrite to write into it, "
-              + (resumable ? "--resume to continue its run, " : "") + "or choose another --out");
-        }
-      } catch (IOException e) {
-        throw new TunekitException(out + ": cannot read (" + e.getMessage() + ")");
-      }
+    if (Files.isDirectory(out) && !overwrite && !resume && holdsFiles(out)) {
+      throw new TunekitException(out + ": the output folder is not empty; pass --overwrite to write into it, "
+          + (resumable ? "--resume to continue its run, " : "") + "or choose another --out");
     }
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
-      throw new TunekitException(out + ": cannot create the output folder (" + e.getMessage() + ")");
+      throw new TunekitException(out + ": cannot create the output folder (" + AtomicFile.reason(e) + "); choose "
+          + "another --out");
     }
-    if (!Files.isWritable(out)) {
-      throw new TunekitException(out + ": the output folder is not writable; choose another --out");
+    try {
+      // Asking the file system is the only reliable test (root, read-only mounts, immutable folders).
+      Files.delete(Files.createTempFile(out, ".tunekit-write-test", ".tmp"));
+    } catch (IOException e) {
+      throw new TunekitException(out + ": the output folder is not writable (" + AtomicFile.reason(e) + "); choose "
+          + "another --out");
+    }
+  }
+
+  private static boolean holdsFiles(Path out) {
+    try (Stream<Path> entries = Files.list(out)) {
+      return entries.findAny().isPresent();
+    } catch (IOException e) {
+      throw new TunekitException(out + ": cannot read (" + AtomicFile.reason(e) + ")");
     }
   }
 }

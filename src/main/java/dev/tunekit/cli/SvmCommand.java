@@ -8,7 +8,6 @@ import dev.tunekit.pipeline.Pooling;
 import dev.tunekit.tensors.Engine;
 import dev.tunekit.tensors.Precision;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,12 +39,15 @@ final class SvmCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Writes metrics.json and classifier.json here.")
   Path out;
 
+  @Option(names = "--overwrite", description = "Write into --out even if it holds files.")
+  boolean overwrite;
+
   @Override
   public Integer call() throws Exception {
     LinearClassifier.Kind kind = LinearClassifier.Kind.parse(classifier);
+    OutputFolder.prepare(out, overwrite, false, false);
     TextDataset dataset = Datasets.load(data.options());
     Engine.start(common.threads);
-    Files.createDirectories(out);
     FrozenFeatures.Options o = features.options(kind, c, standardize);
     FrozenFeatures.Result r = FrozenFeatures.run(ModelArg.resolve(features.model), features.model, dataset, o, out);
     PrintWriter w = spec.commandLine().getOut();

@@ -82,7 +82,7 @@ final class TrainArgs {
   boolean noProgress;
 
   TrainingArguments arguments(long seed) {
-    OutputFolder.prepare(out, overwrite, resume, true);
+    OutputFolder.prepare(out, overwrite, true, resume);
     if (epochs <= 0 || batchSize <= 0 || evalBatchSize <= 0 || accumulation <= 0) {
       throw new TunekitException("--epochs, --batch-size, --eval-batch-size and --gradient-accumulation-steps must be positive");
     }

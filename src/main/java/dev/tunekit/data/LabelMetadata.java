@@ -1,7 +1,7 @@
 package dev.tunekit.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunekit.JsonFiles;
 import dev.tunekit.TunekitException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * ({@code dataset_info.features[].dtype.class_label.names}).
  */
 final class LabelMetadata {
-  private static final Pattern NAME_ENTRY = Pattern.compile("^\\s+'?\"?(\\d+)'?\"?:\\s*(.+?)\\s*$");
+  /** {@code '0': neg}; linear in the line's length (a lazy {@code (.+?)\s*$} backtracked quadratically). */
+  private static final Pattern NAME_ENTRY = Pattern.compile("^\\s+['\"]?(\\d+)['\"]?:\\s*(\\S.*)$");
 
   private LabelMetadata() {}
 
@@ -39,23 +40,19 @@ final class LabelMetadata {
   }
 
   private static List<String> fromJson(Path file, String column) {
-    try {
-      JsonNode root = new ObjectMapper().readTree(file.toFile());
-      List<JsonNode> candidates = new ArrayList<>();
-      candidates.add(root);
-      root.elements().forEachRemaining(candidates::add); // dataset_infos.json: one entry per config
-      for (JsonNode info : candidates) {
-        JsonNode names = info.path("features").path(column).path("names");
-        if (names.isArray() && names.size() > 0) {
-          List<String> out = new ArrayList<>();
-          names.forEach(n -> out.add(n.asText()));
-          return out;
-        }
+    JsonNode root = JsonFiles.read(file, "not found", "fix or delete it");
+    List<JsonNode> candidates = new ArrayList<>();
+    candidates.add(root);
+    root.elements().forEachRemaining(candidates::add); // dataset_infos.json: one entry per config
+    for (JsonNode info : candidates) {
+      JsonNode names = info.path("features").path(column).path("names");
+      if (names.isArray() && names.size() > 0) {
+        List<String> out = new ArrayList<>();
+        names.forEach(n -> out.add(n.asText()));
+        return out;
       }
-      return null;
-    } catch (IOException e) {
-      throw new TunekitException(file + ": invalid JSON (" + e.getMessage() + "); fix or delete it");
     }
+    return null;
   }
 
   /** The YAML header of a dataset card: only the class_label block of {@code column} is read. */
@@ -91,10 +88,19 @@ final class LabelMetadata {
         if (!m.matches()) {
           break;
         }
-        names.put(Integer.parseInt(m.group(1)), unquote(m.group(2)));
+        int id = labelId(m.group(1));
+        if (id != names.size()) {
+          throw new TunekitException(card + ":" + (i + 1) + ": class label ids must count 0, 1, 2, ... in order, but "
+              + "this one is " + m.group(1) + "; fix the dataset card");
+        }
+        names.put(id, unquote(m.group(2).strip()));
       }
     }
     return names.isEmpty() ? null : new ArrayList<>(names.values());
+  }
+
+  private static int labelId(String digits) {
+    return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
   }
 
   private static String unquote(String s) {

@@ -67,8 +67,13 @@ public final class TokenCache {
     try (SafeTensors st = SafeTensors.open(file)) {
       long[] ids = Tensors.toLongs(st.tensor("ids"));
       long[] offsets = Tensors.toLongs(st.tensor("offsets"));
-      if (offsets.length != split.size() + 1 || offsets[offsets.length - 1] != ids.length) {
+      if (offsets.length != split.size() + 1 || offsets[0] != 0 || offsets[offsets.length - 1] != ids.length) {
         throw new TunekitException("row count does not match the split");
+      }
+      for (int i = 0; i < split.size(); i++) {
+        if (offsets[i] > offsets[i + 1]) {
+          throw new TunekitException("row offsets go backwards");
+        }
       }
       List<long[]> rows = new ArrayList<>(split.size());
       for (int i = 0; i < split.size(); i++) {

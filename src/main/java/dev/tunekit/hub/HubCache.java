@@ -159,6 +159,25 @@ final class HubCache {
     }
   }
 
+  /**
+   * Refuses a snapshot with a file (or itself) leading out of the repo's folder: the cache's links
+   * point into {@code blobs/}, so one that leaves the cache was not made by a download, and what it
+   * reaches (anything the user can read) must not be loaded as a model.
+   */
+  void checkContained(RepoId id, Path snapshot) {
+    try (Stream<Path> files = Files.walk(snapshot)) {
+      Path inside = repo(id).toRealPath();
+      for (Path file : files.toList()) {
+        if (Files.exists(file) && !file.toRealPath().startsWith(inside)) {
+          throw new TunekitException(file + " leads out of the HF cache (to " + file.toRealPath() + "); delete "
+              + snapshot + " and run again to download the model afresh");
+        }
+      }
+    } catch (IOException e) {
+      throw new TunekitException(snapshot + ": cannot read (" + e.getMessage() + "); check its permissions");
+    }
+  }
+
   /** Where a (dangling) link points, for messages. */
   static String target(Path link) {
     try {

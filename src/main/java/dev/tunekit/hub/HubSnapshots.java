@@ -35,6 +35,7 @@ final class HubSnapshots {
       Path snapshot = cache.snapshot(id, commit.get());
       List<Path> dangling = requiredFiles(snapshot, HubCache.Entry.DANGLING);
       if (requiredFiles(snapshot, HubCache.Entry.PRESENT).size() == REQUIRED.size()) {
+        cache.checkContained(id, snapshot);
         return snapshot;
       }
       if (settings.offline()) {
@@ -74,8 +75,10 @@ final class HubSnapshots {
   /** Downloads what the snapshot lacks; {@code knownCommit} is the cached ref, if any. */
   private Path download(RepoId id, String knownCommit) {
     HubClient client = new HubClient(settings);
-    return new SnapshotDownload(cache, client).fetch(id, knownCommit, FILES, Set.copyOf(REQUIRED),
+    Path snapshot = new SnapshotDownload(cache, client).fetch(id, knownCommit, FILES, Set.copyOf(REQUIRED),
         (at, file) -> missingRequired(client, at, file));
+    cache.checkContained(id, snapshot); // files it kept from before the download are checked too
+    return snapshot;
   }
 
   private TunekitException missingRequired(HubClient client, RepoId at, String file) {

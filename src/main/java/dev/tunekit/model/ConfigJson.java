@@ -12,6 +12,9 @@ import java.util.TreeMap;
 
 /** Typed reads from a parsed {@code config.json}, with HF's defaults and one-line errors. */
 final class ConfigJson {
+  /** More classes than any classification head holds: the bound keeps a typo from allocating millions of names. */
+  static final int MAX_LABELS = 100_000;
+
   private final ObjectNode root;
   private final Path file;
 
@@ -111,7 +114,11 @@ final class ConfigJson {
       }
       return new Labels(names);
     }
-    return Labels.generic(positive("num_labels", 2));
+    int count = positive("num_labels", 2);
+    if (count > MAX_LABELS) {
+      throw bad("num_labels", root.get("num_labels"), "at most " + MAX_LABELS);
+    }
+    return Labels.generic(count);
   }
 
   private static List<Integer> range(int n) {

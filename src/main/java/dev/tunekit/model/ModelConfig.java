@@ -1,13 +1,10 @@
 package dev.tunekit.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunekit.JsonFiles;
 import dev.tunekit.TunekitException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** What every supported architecture's {@code config.json} tells us. */
@@ -56,23 +53,9 @@ public sealed interface ModelConfig permits DistilBert.Config, Bert.Config {
   /** Reads {@code dir/config.json}. */
   static ModelConfig read(Path dir) {
     Path file = dir.resolve("config.json");
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new TunekitException(file + ": config.json not found; a HuggingFace model folder holds "
-          + "config.json, model.safetensors and tokenizer.json");
-    } catch (IOException e) {
-      throw new TunekitException(file + ": cannot read (" + e.getMessage() + ")");
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new TunekitException(file + ":" + e.getLocation().getLineNr() + ": invalid JSON ("
-          + e.getOriginalMessage() + "); fix config.json");
-    }
-    if (root == null || !root.isObject()) {
+    JsonNode root = JsonFiles.read(file, "config.json not found; a HuggingFace model folder holds config.json, "
+        + "model.safetensors and tokenizer.json", "fix config.json");
+    if (!root.isObject()) {
       throw new TunekitException(file + ": not a JSON object; fix config.json");
     }
     return parse((ObjectNode) root, file);

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunekit.JsonFiles;
 import dev.tunekit.TunekitException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,19 +127,15 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
     return j;
   }
 
+  /** Largest rank read from a file: far above any real adapter, and A and B stay small enough to allocate. */
+  static final int MAX_RANK = 4096;
+
   /** Reads {@code dir/adapter_config.json} as written by Python's peft (or by tunekit). */
   public static LoraConfig read(Path dir) {
     Path file = dir.resolve("adapter_config.json");
-    JsonNode j;
-    try {
-      j = new ObjectMapper().readTree(file.toFile());
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      throw new TunekitException(file + ": adapter_config.json not found; --adapter must be a folder saved by "
-          + "peft's save_pretrained or tunekit lora");
-    } catch (IOException e) {
-      throw new TunekitException(file + ": invalid JSON (" + e.getMessage() + ")");
-    }
-    if (j == null || !j.isObject()) {
+    JsonNode j = JsonFiles.read(file, "adapter_config.json not found; --adapter must be a folder saved by "
+        + "peft's save_pretrained or tunekit lora", "fix adapter_config.json");
+    if (!j.isObject()) {
       throw new TunekitException(file + ": not a JSON object");
     }
     String type = j.path("peft_type").asText("");
@@ -156,8 +150,27 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, List<Strin
     }
     List<String> targets = strings(j.get("target_modules"), file, "target_modules");
     List<String> save = j.hasNonNull("modules_to_save") ? strings(j.get("modules_to_save"), file, "modules_to_save") : List.of();
-    return new LoraConfig(j.path("r").asInt(8), j.path("lora_alpha").asDouble(8), j.path("lora_dropout").asDouble(0),
-        targets, save, j.path("bias").asText("none"), j.path("use_rslora").asBoolean(false), true);
+    JsonNode r = j.path("r");
+    if (!r.isMissingNode() && !(r.isIntegralNumber() && r.canConvertToInt() && r.asInt() >= 1 && r.asInt() <= MAX_RANK)) {
+      throw new TunekitException(file + ": r is " + r + " but must be an integer from 1 to " + MAX_RANK);
+    }
+    try {
+      return new LoraConfig(r.asInt(8), number(j, "lora_alpha", 8, file), number(j, "lora_dropout", 0, file),
+          targets, save, j.path("bias").asText("none"), j.path("use_rslora").asBoolean(false), true);
+    } catch (TunekitException e) {
+      throw new TunekitException(file + ": " + e.getMessage());
+    }
+  }
+
+  private static double number(JsonNode j, String field, double fallback, Path file) {
+    JsonNode n = j.path(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return fallback;
+    }
+    if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
+      throw new TunekitException(file + ": " + field + " is " + n + " but must be a number");
+    }
+    return n.asDouble();
   }
 
   private static List<String> strings(JsonNode node, Path file, String field) {

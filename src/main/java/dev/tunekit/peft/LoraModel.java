@@ -1,9 +1,11 @@
 package dev.tunekit.peft;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunekit.AtomicFile;
+import dev.tunekit.JsonFiles;
 import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
 import dev.tunekit.model.AutoModel;
@@ -259,14 +261,14 @@ public final class LoraModel implements SequenceClassifier {
   private static Labels adapterLabels(Path modelDir, Path adapterDir, SafeTensors file) {
     Path labelsFile = adapterDir.resolve(LABELS_FILE);
     if (Files.isRegularFile(labelsFile)) {
-      ObjectNode j = ModelConfig.JSON.createObjectNode();
-      try {
-        j.setAll((ObjectNode) ModelConfig.JSON.readTree(labelsFile.toFile()));
-        j.put("model_type", AutoModel.config(modelDir).modelType());
-        return ModelConfig.parse(j, labelsFile).labels();
-      } catch (IOException | ClassCastException e) {
-        throw new TunekitException(labelsFile + ": invalid (" + e.getMessage() + "); delete it or fix it");
+      JsonNode saved = JsonFiles.read(labelsFile, "not found", "delete it or fix it");
+      if (!saved.isObject()) {
+        throw new TunekitException(labelsFile + ": not a JSON object; delete it or fix it");
       }
+      ObjectNode j = ModelConfig.JSON.createObjectNode();
+      j.setAll((ObjectNode) saved);
+      j.put("model_type", AutoModel.config(modelDir).modelType());
+      return ModelConfig.parse(j, labelsFile).labels();
     }
     Labels fromBase = AutoModel.config(modelDir).labels();
     String head = PREFIX + "classifier.weight";

@@ -72,7 +72,7 @@ public final class FineTuning {
     TrainingArguments args = job.args();
     ModelConfig config = AutoModel.config(job.modelDir());
     try (Tokenizer base = AutoModel.tokenizer(job.modelDir(), config);
-        Tokenizer shorter = job.maxLength() > 0 ? base.withMaxLength(job.modelDir(), job.maxLength()) : null) {
+        Tokenizer shorter = job.maxLength() != 0 ? base.withMaxLength(job.modelDir(), job.maxLength()) : null) {
       Tokenizer tok = shorter != null ? shorter : base;
       TokenizedDataset data = TokenizedDataset.of(job.dataset(), tok, TokenCache.standard());
       torch.manual_seed(args.seed); // a fresh head and fresh adapters start the same every run

@@ -50,7 +50,7 @@ public final class FrozenFeatures {
   public static Features features(Path modelDir, TextDataset dataset, Options o) {
     ModelConfig config = AutoModel.config(modelDir);
     try (Tokenizer base = AutoModel.tokenizer(modelDir, config);
-        Tokenizer shorter = o.maxLength() > 0 ? base.withMaxLength(modelDir, o.maxLength()) : null) {
+        Tokenizer shorter = o.maxLength() != 0 ? base.withMaxLength(modelDir, o.maxLength()) : null) {
       Tokenizer tok = shorter != null ? shorter : base;
       TokenizedDataset data = TokenizedDataset.of(dataset, tok, TokenCache.standard());
       FeatureExtractor fx = new FeatureExtractor(AutoModel.encoder(modelDir), tok)

@@ -3,16 +3,13 @@ package dev.tunekit.tensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tunekit.TunekitException;
+import dev.tunekit.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +19,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Writes tensors in the safetensors format, readable by Python's {@code safetensors} and
  * {@code transformers}: header padded with spaces to a multiple of 8 bytes, tensors stored
- * back to back in the order given. The file appears atomically (temp file, fsync, rename), so a
- * reader never sees half of it.
+ * back to back in the order given. The file appears atomically ({@link AtomicFile}), so a reader
+ * never sees half of it, even when the disk fills up or the process is killed mid-write.
  */
 public final class SafeTensorsWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,39 +58,21 @@ public final class SafeTensorsWriter {
     }
     prefix.flip();
 
-    Path dir = file.toAbsolutePath().getParent();
-    Path temp = null;
-    try {
-      Files.createDirectories(dir);
-      temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeFully(out, prefix);
-        for (Tensor t : contiguous) {
-          long n = t.nbytes();
-          if (n == 0) {
-            continue;
-          }
-          BytePointer data = new BytePointer(t.data_ptr());
-          data.capacity(n).limit(n);
-          writeFully(out, data.asByteBuffer());
+    AtomicFile.write(file, out -> {
+      writeFully(out, prefix);
+      for (Tensor t : contiguous) {
+        long n = t.nbytes();
+        if (n == 0) {
+          continue;
         }
-        out.force(true);
+        BytePointer data = new BytePointer(t.data_ptr());
+        data.capacity(n).limit(n);
+        writeFully(out, data.asByteBuffer());
       }
-      dev.tunekit.AtomicFile.makeReadable(temp);
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // best effort: the temp name starts with a dot and ends in .tmp
-        }
-      }
-      throw new TunekitException(file + ": cannot write (" + e.getMessage() + "); check free space and permissions");
-    }
+    });
   }
 
-  private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+  private static void writeFully(WritableByteChannel out, ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
       out.write(buffer);
     }

@@ -3,7 +3,8 @@ package dev.tunekit.tokenize;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunekit.JsonFiles;
+import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,15 @@ import java.util.List;
 public final class Tokenizer implements AutoCloseable {
   /** HF writes this for "no limit" (int(1e30)); any larger-than-sane value means the same. */
   private static final long NO_LIMIT = 1_000_000L;
+
+  /** [CLS] and [SEP]: a shorter limit leaves no room for any text, and the Rust library fails on it. */
+  private static final int MIN_LENGTH = 2;
+
+  /**
+   * What can make encoding fail: unknown characters (private use, a control), a word too long for
+   * WordPiece, and more words than any model's positions (so truncation runs too).
+   */
+  private static final String PROBE = "tunekit \uE000\u0001 " + "x".repeat(600) + " " + "a ".repeat(1100);
 
   private final HuggingFaceTokenizer tokenizer;
   private final int maxLength;
@@ -55,34 +65,53 @@ public final class Tokenizer implements AutoCloseable {
     }
     int maxLength = truncate ? Math.min(maxPositions, modelMaxLength(dir.resolve("tokenizer_config.json")))
         : Integer.MAX_VALUE;
+    if (maxLength < MIN_LENGTH) {
+      throw new TunekitException(dir + ": the model takes at most " + maxLength + " tokens, but [CLS] and [SEP] "
+          + "alone take " + MIN_LENGTH + "; check max_position_embeddings in config.json");
+    }
+    HuggingFaceTokenizer t;
     try {
-      HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()
+      t = HuggingFaceTokenizer.builder()
           .optTokenizerPath(file)
           .optAddSpecialTokens(true)
           .optTruncation(truncate)
           .optMaxLength(truncate ? maxLength : 1_000_000)
           .optPadding(false)
           .build();
+    } catch (IOException | RuntimeException e) {
+      throw damaged(file, e);
+    }
+    try {
+      // The Rust library aborts the whole JVM when a batch fails to encode, while a single text
+      // fails with an exception: so a tokenizer that cannot encode (no [UNK] in its vocabulary, a
+      // special token it lacks, a length its template does not fit) is refused here, not mid-run.
+      t.encode(PROBE);
       return new Tokenizer(t, maxLength, padId, sha256(file));
     } catch (IOException | RuntimeException e) {
-      throw new TunekitException(file + ": cannot load the tokenizer (" + e.getMessage()
-          + "); the file is damaged or not a HuggingFace tokenizer.json");
+      t.close();
+      throw damaged(file, e);
     }
   }
 
+  private static TunekitException damaged(Path file, Exception e) {
+    return new TunekitException(file + ": cannot load the tokenizer (" + e.getMessage()
+        + "); the file is damaged or not a HuggingFace tokenizer.json");
+  }
+
+  /** model_max_length of tokenizer_config.json, or no limit when absent or HF's "no limit" value. */
   private static int modelMaxLength(Path tokenizerConfig) {
     if (!Files.isRegularFile(tokenizerConfig)) {
       return Integer.MAX_VALUE;
     }
-    try {
-      JsonNode n = new ObjectMapper().readTree(tokenizerConfig.toFile()).get("model_max_length");
-      if (n != null && n.isNumber() && n.asDouble() > 0 && n.asDouble() < NO_LIMIT) {
-        return n.asInt();
-      }
+    JsonNode n = JsonFiles.read(tokenizerConfig, "not found", "fix or delete the file").get("model_max_length");
+    if (n == null || !n.isNumber() || n.asDouble() >= NO_LIMIT) {
       return Integer.MAX_VALUE;
-    } catch (IOException e) {
-      throw new TunekitException(tokenizerConfig + ": invalid JSON (" + e.getMessage() + "); fix or delete the file");
     }
+    if (!(n.asDouble() >= MIN_LENGTH)) {
+      throw new TunekitException(tokenizerConfig + ": model_max_length is " + n + " but must be at least "
+          + MIN_LENGTH + " (room for [CLS] and [SEP]); fix or delete the file");
+    }
+    return n.asInt();
   }
 
   private static String sha256(Path file) throws IOException {
@@ -99,8 +128,18 @@ public final class Tokenizer implements AutoCloseable {
     return fingerprint;
   }
 
-  /** The same tokenizer truncating at {@code length} tokens (at most the model's maximum). */
+  /**
+   * The same tokenizer truncating at {@code length} tokens. A length beyond the model's positions
+   * is clamped to them, with a notice (the model could not embed the extra positions).
+   */
   public Tokenizer withMaxLength(Path dir, int length) {
+    if (length < MIN_LENGTH) {
+      throw new TunekitException("--max-length " + length + " is too short: [CLS] and [SEP] alone take "
+          + MIN_LENGTH + " tokens; give at least " + MIN_LENGTH + " (or leave it out for the model's " + maxLength + ")");
+    }
+    if (length > maxLength) {
+      Log.warn("--max-length " + length + " is beyond the model's " + maxLength + " positions; using " + maxLength);
+    }
     return load(dir, Math.min(length, maxLength), padId);
   }
 

@@ -23,11 +23,16 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Checkpoints under {@code <output>/checkpoints/checkpoint-<step>}: trainable weights, optimizer
  * moments, the dropout RNG and the trainer state. Each is written in a temporary folder and
- * renamed into place, so a run killed at any moment leaves either a whole checkpoint or none.
+ * renamed into place, and old ones are renamed away before they are deleted, so a run killed at
+ * any moment leaves every {@code checkpoint-N} whole.
  */
 public final class Checkpoints {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String STATE = "trainer_state.json";
+  private static final String WEIGHTS = "model.safetensors";
+  private static final String OPTIMIZER = "optimizer.safetensors";
+  /** What a complete checkpoint holds. */
+  static final List<String> FILES = List.of(WEIGHTS, OPTIMIZER, STATE);
 
   private final Path root;
 
@@ -41,20 +46,21 @@ public final class Checkpoints {
     Path temp = root.resolve(".checkpoint-" + state.globalStep + ".tmp-" + System.nanoTime());
     try {
       Files.createDirectories(temp);
-      SafeTensorsWriter.write(temp.resolve("model.safetensors"), detached(trainable), Map.of("format", "pt"));
+      SafeTensorsWriter.write(temp.resolve(WEIGHTS), detached(trainable), Map.of("format", "pt"));
       Map<String, Tensor> opt = new LinkedHashMap<>(optimizer.state());
       opt.put("rng_state", torch.getDefaultCPUGenerator().get_state());
-      SafeTensorsWriter.write(temp.resolve("optimizer.safetensors"), opt,
-          Map.of("steps", Long.toString(optimizer.steps())));
+      SafeTensorsWriter.write(temp.resolve(OPTIMIZER), opt, Map.of("steps", Long.toString(optimizer.steps())));
       AtomicFile.writeText(temp.resolve(STATE), w -> w.write(JSON.writeValueAsString(state)));
       if (Files.exists(dir)) {
-        deleteTree(dir);
+        discard(dir);
       }
       Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
       return dir;
-    } catch (IOException e) {
+    } catch (IOException | TunekitException e) {
       deleteQuietly(temp);
-      throw new TunekitException(dir + ": cannot write the checkpoint (" + e.getMessage() + "); check free space");
+      String why = e instanceof IOException io ? AtomicFile.reason(io) : e.getMessage();
+      throw new TunekitException(dir + ": cannot write the checkpoint (" + why + "); free some space, then run "
+          + "again with --resume");
     } catch (RuntimeException e) {
       deleteQuietly(temp);
       throw e;
@@ -73,14 +79,16 @@ public final class Checkpoints {
     return all.isEmpty() ? null : all.get(all.size() - 1);
   }
 
-  /** Complete checkpoints, oldest first. */
+  /** Complete checkpoints, oldest first; folders of a run killed mid-write (hidden temp names) are removed. */
   public List<Path> list() {
     if (!Files.isDirectory(root)) {
       return List.of();
     }
     try (Stream<Path> dirs = Files.list(root)) {
-      return dirs.filter(d -> d.getFileName().toString().matches("checkpoint-\\d+"))
-          .filter(d -> Files.isRegularFile(d.resolve(STATE)))
+      List<Path> all = dirs.toList();
+      all.stream().filter(d -> d.getFileName().toString().startsWith(".checkpoint-")).forEach(Checkpoints::deleteQuietly);
+      return all.stream().filter(d -> d.getFileName().toString().matches("checkpoint-\\d{1,9}"))
+          .filter(d -> FILES.stream().allMatch(f -> Files.isRegularFile(d.resolve(f))))
           .sorted(Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString().substring(11))))
           .toList();
     } catch (IOException e) {
@@ -97,7 +105,7 @@ public final class Checkpoints {
       throw new TunekitException(dir.resolve(STATE) + ": unreadable (" + e.getMessage() + "); delete this checkpoint");
     }
     loadWeights(dir, trainable);
-    try (SafeTensors opt = SafeTensors.open(dir.resolve("optimizer.safetensors"))) {
+    try (SafeTensors opt = SafeTensors.open(dir.resolve(OPTIMIZER))) {
       Map<String, Tensor> saved = new LinkedHashMap<>();
       for (String name : opt.entries().keySet()) {
         saved.put(name, opt.tensor(name));
@@ -110,7 +118,7 @@ public final class Checkpoints {
 
   /** Copies the checkpoint's weights into {@code trainable} (e.g. the best model at the end). */
   public static void loadWeights(Path dir, Map<String, Tensor> trainable) {
-    try (SafeTensors weights = SafeTensors.open(dir.resolve("model.safetensors"));
+    try (SafeTensors weights = SafeTensors.open(dir.resolve(WEIGHTS));
         NoGradGuard noGrad = new NoGradGuard()) {
       for (Map.Entry<String, Tensor> p : trainable.entrySet()) {
         if (!weights.contains(p.getKey())) {
@@ -132,9 +140,23 @@ public final class Checkpoints {
       if (dir.toString().equals(protect)) {
         continue;
       }
-      deleteQuietly(dir);
+      try {
+        discard(dir);
+      } catch (IOException ignored) {
+        // a checkpoint that stays is harmless
+      }
       excess--;
     }
+  }
+
+  /**
+   * Removes a checkpoint so that no moment shows it half deleted: it is renamed to a hidden name
+   * first (one atomic step), then deleted; a kill in between leaves only a hidden folder behind.
+   */
+  private void discard(Path dir) throws IOException {
+    Path doomed = root.resolve("." + dir.getFileName() + ".deleted-" + System.nanoTime());
+    Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(doomed);
   }
 
   static void deleteTree(Path dir) throws IOException {

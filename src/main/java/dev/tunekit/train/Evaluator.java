@@ -3,6 +3,7 @@ package dev.tunekit.train;
 import dev.tunekit.data.Batches;
 import dev.tunekit.data.TokenizedSplit;
 import dev.tunekit.model.SequenceClassifier;
+import dev.tunekit.tensors.OutOfMemory;
 import dev.tunekit.tensors.Precision;
 import dev.tunekit.tensors.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -29,6 +30,12 @@ public final class Evaluator {
           Tensor logits;
           try (Precision.Region r = precision.enter()) {
             logits = model.logits(b.batch().inputIds(), b.batch().attentionMask());
+          } catch (RuntimeException | OutOfMemoryError e) {
+            if (!OutOfMemory.is(e)) {
+              throw e;
+            }
+            throw OutOfMemory.explain(e, "evaluating " + split.name() + " (a batch of " + indices.length + " texts)",
+                "use a smaller --eval-batch-size");
           }
           logits = logits.to(ScalarType.Float);
           Tensor losses = torch.cross_entropy_loss(logits, b.labels(), new org.bytedeco.pytorch.TensorOptional(),

@@ -8,6 +8,7 @@ import dev.tunekit.data.Batches;
 import dev.tunekit.data.TokenizedSplit;
 import dev.tunekit.model.SequenceClassifier;
 import dev.tunekit.report.ProgressBar;
+import dev.tunekit.tensors.OutOfMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,12 +113,20 @@ public final class Trainer {
         float loss;
         try (PointerScope scope = new PointerScope()) {
           loss = step.forwardBackward(train.batch(batches.get(b), padId), args.gradientAccumulationSteps);
+        } catch (RuntimeException | OutOfMemoryError e) {
+          if (!OutOfMemory.is(e)) {
+            throw e;
+          }
+          throw OutOfMemory.explain(e, "at training step " + (state.globalStep + 1) + " (a batch of "
+              + batches.get(b).length + " texts of up to " + longest(lengths, batches.get(b)) + " tokens)",
+              "use a smaller --batch-size (--gradient-accumulation-steps keeps the effective batch) or --max-length");
         }
         if (!Float.isFinite(loss)) {
-          Path last = checkpoints == null ? null : checkpoints.latest();
+          Path last = checkpoints == null ? null : lastGoodCheckpoint(checkpoints, state.globalStep);
           throw new TunekitException("the training loss became " + loss + " at step " + (state.globalStep + 1)
               + " (epoch " + (epoch + 1) + "); lower --lr or use --precision fp32"
-              + (last != null ? "; the last good checkpoint is " + last : ""));
+              + (last != null ? "; the last good checkpoint is " + last + " (delete newer ones to --resume from it)"
+                  : ""));
         }
         state.epochLossSum += loss;
         state.epochLossCount++;
@@ -174,6 +183,28 @@ public final class Trainer {
     EvalResult finalValidation = Evaluator.evaluate(model, validation, args.evalBatchSize, args.precision, padId, numLabels);
     return new TrainResult(List.copyOf(state.history), finalValidation, trainableParameters(), wall,
         samples / Math.max(wall, 1e-9), Memory.peakRssMb(), state.globalStep, state.stopped, state.bestCheckpoint);
+  }
+
+  private static int longest(int[] lengths, int[] batch) {
+    int most = 0;
+    for (int i : batch) {
+      most = Math.max(most, lengths[i]);
+    }
+    return most;
+  }
+
+  /**
+   * The newest checkpoint whose weights gave a finite loss. The failed loss came from the weights
+   * of the last step, so that step's checkpoint is suspect; the one before produced a finite loss.
+   */
+  private static Path lastGoodCheckpoint(Checkpoints checkpoints, int step) {
+    Path good = null;
+    for (Path dir : checkpoints.list()) {
+      if (Integer.parseInt(dir.getFileName().toString().substring("checkpoint-".length())) < step) {
+        good = dir;
+      }
+    }
+    return good;
   }
 
   private void evaluateAndRecord(TrainerState state, TokenizedSplit validation, double epoch, int numLabels) {

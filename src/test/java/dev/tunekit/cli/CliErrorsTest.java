@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tunekit.DiskFull;
 import dev.tunekit.Fixtures;
+import dev.tunekit.Log;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +17,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -184,14 +191,6 @@ class CliErrorsTest {
   }
 
   @Test
-  void pickleCheckpointIsRefusedWithAWayOut() throws IOException {
-    Path m = modelCopy();
-    Files.move(m.resolve("model.safetensors"), m.resolve("pytorch_model.bin"));
-    String line = embed(m);
-    assertTrue(line.contains("pytorch_model.bin") && line.contains("safe_serialization=True"), line);
-  }
-
-  @Test
   void badPoolingFlag() throws IOException {
     String line = fails("embed", "--model", modelCopy().toString(), "--pooling", "max", "--text", "x");
     assertTrue(line.contains("pooling \"max\" is unknown; use cls or mean"), line);
@@ -214,5 +213,153 @@ class CliErrorsTest {
   @Test
   void nothingToEmbed() throws IOException {
     assertTrue(fails("embed", "--model", modelCopy().toString()).contains("nothing to embed"));
+  }
+
+  Path smallData() throws IOException {
+    return Fixtures.rottenTomatoesSlice(tmp.resolve("data"), 3, 3);
+  }
+
+  String[] svm(Path model, Path out, String... more) throws IOException {
+    List<String> args = new java.util.ArrayList<>(List.of("svm", "--model", model.toString(), "--data",
+        smallData().toString(), "--out", out.toString(), "--threads", "1"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void configWithAbsurdLabelCount() throws IOException {
+    Path m = modelCopy();
+    Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json"))
+        .replaceFirst("\"id2label\": \\{[^}]*\\},", "\"num_labels\": 2147483647,"));
+    assertEquals("tunekit: error: " + m.resolve("config.json") + ": \"num_labels\" is 2147483647 but must be at most "
+        + "100000; fix config.json", embed(m));
+  }
+
+  @Test
+  void tokenizerThatCannotEncode() throws IOException {
+    Path m = modelCopy();
+    Fixtures.removeFromVocabulary(m.resolve("tokenizer.json"), "[UNK]");
+    String line = embed(m);
+    assertTrue(line.startsWith("tunekit: error: " + m.resolve("tokenizer.json") + ": cannot load the tokenizer (")
+        && line.endsWith("); the file is damaged or not a HuggingFace tokenizer.json"), line);
+  }
+
+  @Test
+  void pickleIsNeverRead() throws IOException {
+    Path m = modelCopy();
+    Files.delete(m.resolve("model.safetensors"));
+    // A pickle that would run a shell command when unpickled; tunekit must not even read it.
+    byte[] payload = "cos\nsystem\n(S'touch pwned'\ntR.".getBytes(StandardCharsets.ISO_8859_1);
+    Path pickle = Files.write(m.resolve("pytorch_model.bin"), payload);
+    Path control = Files.writeString(tmp.resolve("control.bin"), "x");
+    FileTime longAgo = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+    for (Path f : List.of(pickle, control)) {
+      Files.getFileAttributeView(f, BasicFileAttributeView.class).setTimes(null, longAgo, null);
+    }
+    Files.readAllBytes(control);
+    assumeTrue(!accessed(control).equals(longAgo), "this file system records reads (no noatime)");
+    String line = embed(m);
+    assertEquals("tunekit: error: " + m.resolve("pytorch_model.bin") + ": pickle checkpoints are not loaded (they can run "
+        + "code); convert once in Python: AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)", line);
+    assertEquals(longAgo, accessed(pickle), "pytorch_model.bin was never read");
+  }
+
+  static FileTime accessed(Path f) throws IOException {
+    return Files.readAttributes(f, BasicFileAttributes.class).lastAccessTime();
+  }
+
+  @Test
+  void adapterRankThatWouldExhaustMemory() throws IOException {
+    Path adapter = Files.createDirectories(tmp.resolve("adapter"));
+    Path src = Fixtures.fixture("tiny-distilbert").resolve("lora_adapter");
+    Files.copy(src.resolve("adapter_model.safetensors"), adapter.resolve("adapter_model.safetensors"));
+    Files.writeString(adapter.resolve("adapter_config.json"), Files.readString(src.resolve("adapter_config.json"))
+        .replace("\"r\": 4", "\"r\": 2147483647"));
+    String line = fails("predict", "--model", Fixtures.fixture("tiny-distilbert").resolve("model").toString(),
+        "--adapter", adapter.toString(), "a great movie");
+    assertEquals("tunekit: error: " + adapter.resolve("adapter_config.json") + ": r is 2147483647 but must be an integer "
+        + "from 1 to 4096", line);
+  }
+
+  @Test
+  void outputFolderThatIsAFile() throws IOException {
+    Path file = Files.writeString(tmp.resolve("taken"), "x");
+    assertEquals("tunekit: error: " + file + ": is a file; --out must name a folder",
+        fails("finetune", "--model", "unused", "--data", "unused", "--out", file.toString()));
+  }
+
+  @Test
+  void outputFolderThatHoldsFiles() throws IOException {
+    Path out = Files.createDirectories(tmp.resolve("svm-out"));
+    Files.writeString(out.resolve("metrics.json"), "{}");
+    assertEquals("tunekit: error: " + out + ": the output folder is not empty; pass --overwrite to write into it, or "
+        + "choose another --out", fails("svm", "--model", "unused", "--data", "unused", "--out", out.toString()));
+    assertEquals("{}", Files.readString(out.resolve("metrics.json")), "nothing overwritten");
+  }
+
+  @Test
+  void readOnlyOutputFolder() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("read-only"));
+    try (ReadOnly ro = ReadOnly.make(out)) {
+      String line = fails("finetune", "--model", "unused", "--data", "unused", "--out", out.toString());
+      assertTrue(line.startsWith("tunekit: error: " + out + ": the output folder is not writable (")
+          && line.endsWith("); choose another --out"), line);
+    }
+  }
+
+  @Test
+  void diskFullWhileWritingTheOutput() throws IOException {
+    Path out = Files.writeString(tmp.resolve("vectors.jsonl"), "earlier results\n");
+    String line;
+    try (DiskFull full = DiskFull.after(100)) {
+      line = fails("embed", "--model", modelCopy().toString(), "--text", "hello", "--out", out.toString());
+    }
+    assertEquals("tunekit: error: " + out + ": cannot write (No space left on device); check that the folder is "
+        + "writable and has free space", line);
+    assertEquals("earlier results\n", Files.readString(out), "the previous file is whole");
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no half-written temp file");
+    }
+  }
+
+  @Test
+  void maxLengthBeyondThePositionsIsClampedWithANotice() throws IOException {
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    Log.setStream(new java.io.PrintStream(log, true));
+    Run r;
+    try {
+      r = tunekit(svm(modelCopy(), tmp.resolve("svm"), "--max-length", "1000"));
+    } finally {
+      Log.setStream(System.err);
+    }
+    assertEquals(0, r.code(), r.err());
+    assertTrue(log.toString().contains("tunekit: warning: --max-length 1000 is beyond the model's 64 positions; using 64\n"),
+        log.toString());
+    assertTrue(Files.isRegularFile(tmp.resolve("svm/metrics.json")), "the run went on with 64");
+  }
+
+  @Test
+  void maxLengthTooShort() throws IOException {
+    assertEquals("tunekit: error: --max-length 1 is too short: [CLS] and [SEP] alone take 2 tokens; give at least 2 "
+        + "(or leave it out for the model's 64)", fails(svm(modelCopy(), tmp.resolve("svm"), "--max-length", "1")));
+  }
+
+  @Test
+  void datasetThatDoesNotExist() {
+    String line = fails("svm", "--model", "unused", "--data", "no_such_dataset", "--out", tmp.resolve("o").toString());
+    assertTrue(line.startsWith("tunekit: error: dataset \"no_such_dataset\" not found: it is not a folder or file, and "
+        + "no folder of that name is under TUNEKIT_DATA"), line);
+  }
+
+  @Test
+  void modelTooBigForMemory() throws IOException {
+    // A config whose embedding table (2^31 x 2^20 floats, 9 PB) is missing from the checkpoint:
+    // libtorch's allocator refuses it, and the CLI says so in one line instead of crashing.
+    Path m = modelCopy();
+    Files.writeString(m.resolve("config.json"), "{\"model_type\": \"distilbert\", \"vocab_size\": 2147483647, "
+        + "\"dim\": 1048576, \"n_heads\": 1, \"n_layers\": 1, \"hidden_dim\": 4, \"max_position_embeddings\": 64}");
+    writeSafetensors(m.resolve("model.safetensors"), 2, "{}", 0);
+    assertEquals("tunekit: error: out of memory (libtorch could not allocate 9.0 PB); use a smaller --batch-size or "
+        + "--max-length, or a smaller model", embed(m));
   }
 }

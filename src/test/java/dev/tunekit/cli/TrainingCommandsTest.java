@@ -21,14 +21,7 @@ class TrainingCommandsTest {
 
   @BeforeAll
   static void smallDataset() throws IOException {
-    data = Files.createDirectories(tmp.resolve("data"));
-    var rt = Fixtures.shared().resolve("data/rotten_tomatoes");
-    for (String split : new String[] {"train", "validation", "test"}) {
-      var lines = Files.readAllLines(rt.resolve(split + ".jsonl"));
-      // both labels: RT lists positives first, then negatives
-      Files.write(data.resolve(split + ".jsonl"), java.util.List.of(lines.get(0), lines.get(1), lines.get(2),
-          lines.get(lines.size() - 1), lines.get(lines.size() - 2), lines.get(lines.size() - 3)));
-    }
+    data = Fixtures.rottenTomatoesSlice(tmp.resolve("data"), 3, 3);
   }
 
   static JsonNode json(Path file) throws IOException {

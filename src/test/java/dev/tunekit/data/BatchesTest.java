@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunekit.Fixtures;
 import dev.tunekit.model.AutoModel;
+import dev.tunekit.tensors.SafeTensorsWriter;
 import dev.tunekit.tokenize.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,5 +102,23 @@ class BatchesTest {
     assertArrayEquals(want, cache.tokenize(split, tokenizer).ids().get(0), "served from the cache");
     assertEquals(3, cache.tokenize(split, shorter).ids().get(0).length, "another max length misses the cache");
     assertTrue(Files.isDirectory(tmp.resolve("cache")));
+  }
+
+  @Test
+  void damagedTokenCacheIsTokenizedAgainNotIndexedOutOfBounds() {
+    // Offsets that go backwards used to reach Arrays.copyOfRange and escape as IllegalArgumentException.
+    Path model = Fixtures.fixture("tiny-distilbert").resolve("model");
+    Split split = new Split("train", List.of("a great movie", "dull"), new int[] {1, 0});
+    TokenCache cache = new TokenCache(tmp.resolve("cache"));
+    try (Tokenizer tokenizer = AutoModel.tokenizer(model, AutoModel.config(model))) {
+      List<long[]> fresh = cache.tokenize(split, tokenizer).ids();
+      Path file = tmp.resolve("cache").resolve(TokenCache.key(split, tokenizer) + ".safetensors");
+      int total = fresh.get(0).length + fresh.get(1).length;
+      SafeTensorsWriter.write(file, Map.of("ids", Tensor.create(new long[total], total),
+          "offsets", Tensor.create(new long[] {0, total + 5, total}, 3)), Map.of());
+      List<long[]> again = cache.tokenize(split, tokenizer).ids();
+      assertArrayEquals(fresh.get(0), again.get(0));
+      assertArrayEquals(fresh.get(1), again.get(1));
+    }
   }
 }

@@ -63,6 +63,7 @@ final class FakeHub implements AutoCloseable {
   private final Map<String, String> renamed = new ConcurrentHashMap<>();
   private final Map<String, Path> blobs = new ConcurrentHashMap<>();
   private final Map<String, byte[]> corrupted = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> forged = new ConcurrentHashMap<>();
   private final Set<String> interruptOnce = ConcurrentHashMap.newKeySet();
   private final Set<String> stallOnce = ConcurrentHashMap.newKeySet();
   private final CountDownLatch closing = new CountDownLatch(1);
@@ -151,6 +152,11 @@ final class FakeHub implements AutoCloseable {
     corrupted.put(file, bytes);
   }
 
+  /** The Hub's answer about {@code file} carries these headers instead of the true ones (a hostile mirror). */
+  void forge(String file, Map<String, String> headers) {
+    forged.put(file, headers);
+  }
+
   List<Request> requests(String method) {
     return requests.stream().filter(r -> r.method().equals(method)).toList();
   }
@@ -209,10 +215,12 @@ final class FakeHub implements AutoCloseable {
       headers.put("X-Linked-Etag", "\"" + sha256 + "\"");
       headers.put("X-Linked-Size", Long.toString(bytes.length));
       headers.put("Location", "http://localhost:" + server.getAddress().getPort() + "/cdn/" + sha256);
+      headers.putAll(forged.getOrDefault(file, Map.of()));
       reply(x, 302, headers, null);
       return;
     }
     headers.put("ETag", "\"" + gitSha1(bytes) + "\"");
+    headers.putAll(forged.getOrDefault(file, Map.of()));
     reply(x, 200, headers, bytes);
   }
 

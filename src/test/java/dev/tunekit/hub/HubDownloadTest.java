@@ -323,6 +323,58 @@ class HubDownloadTest {
     assertEquals(List.of(), hub.requests);
   }
 
+  @Test
+  void snapshotLinkLeadingOutOfTheCacheIsRefused() throws IOException {
+    Path dir = find(TINY);
+    Path outside = Files.copy(tinyFolder.resolve("config.json"), tmp.resolve("elsewhere.json"));
+    Files.delete(dir.resolve("config.json"));
+    Files.createSymbolicLink(dir.resolve("config.json"), outside);
+    for (HubSettings s : List.of(settings().withOffline(true), settings())) {
+      String line = fails(() -> find(s, TINY));
+      assertEquals(dir.resolve("config.json") + " leads out of the HF cache (to " + outside.toRealPath() + "); delete "
+          + dir + " and run again to download the model afresh", line);
+    }
+  }
+
+  @Test
+  void refThatIsNotACommitCannotPointAnywhere() throws IOException {
+    find(TINY);
+    Files.writeString(repo(TINY).resolve("refs/main"), "../../../../../etc");
+    String line = fails(() -> find(settings().withOffline(true), TINY));
+    assertTrue(line.startsWith(repo(TINY).resolve("refs/main") + ": holds '../../../../../etc', not a commit hash"), line);
+  }
+
+  @Test
+  void forgedEtagOrCommitCannotNameAPathOutsideTheCache() throws IOException {
+    hub.forge("config.json", java.util.Map.of("ETag", "\"../../../../escaped\""));
+    String line = fails(() -> find(TINY));
+    assertTrue(line.contains("has an unusable ETag '../../../../escaped'"), line);
+    hub.forge("config.json", java.util.Map.of("X-Repo-Commit", "../../escaped"));
+    line = fails(() -> find(TINY));
+    assertTrue(line.contains("X-Repo-Commit '../../escaped', not a commit hash"), line);
+    try (Stream<Path> all = Files.walk(tmp)) {
+      assertTrue(all.noneMatch(p -> p.getFileName().toString().contains("escaped")), "nothing written by those names");
+    }
+  }
+
+  @Test
+  void smallFileNotMatchingItsGitSha1IsRejected() {
+    hub.forge("config.json", java.util.Map.of("ETag", "\"" + "0".repeat(40) + "\""));
+    String line = fails(() -> find(TINY));
+    assertTrue(line.contains("config.json of tiny/bert arrived corrupted (git sha1 ") && line.contains("expected "
+        + "0".repeat(40)), line);
+    assertFalse(Files.exists(repo(TINY).resolve("blobs").resolve("0".repeat(40))), "nothing kept");
+  }
+
+  @Test
+  void weightsRedirectedToPlainHttpAreRefused() {
+    hub.forge("model.safetensors", java.util.Map.of("Location", "http://cdn.example.com/weights"));
+    String line = fails(() -> find(TINY));
+    assertTrue(line.endsWith("redirects to http://cdn.example.com, which is not HTTPS; refused (weights must not "
+        + "travel unprotected)"), line);
+    assertTrue(hub.requests("GET").stream().noneMatch(r -> r.path().contains("weights")));
+  }
+
   static int closedPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

@@ -66,6 +66,14 @@ class RepoIdTest {
   }
 
   @Test
+  void idsCannotClimbOutOfTheCache() {
+    // The id becomes the folder models--org--name: ".." or a third part could leave the cache.
+    for (String bad : new String[] {"..", "../x", "org/..", "../../etc/passwd", ".hidden/x", "org/.."}) {
+      assertTrue(rejects(bad).contains("is not a Hub model id"), bad);
+    }
+  }
+
+  @Test
   void pathsAreToldApartFromIds() {
     for (String path : new String[] {"/abs/model", "./model", "../shared/x", "~/models/x", "a/b/c", "dir\\model",
         "org/name/"}) {

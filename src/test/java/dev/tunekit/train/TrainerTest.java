@@ -13,10 +13,15 @@ import dev.tunekit.data.Datasets;
 import dev.tunekit.data.Split;
 import dev.tunekit.data.TextDataset;
 import dev.tunekit.data.TokenizedSplit;
+import dev.tunekit.TunekitException;
 import dev.tunekit.model.AutoModel;
+import dev.tunekit.model.Encoder;
+import dev.tunekit.model.ModelConfig;
+import dev.tunekit.model.Weights;
 import dev.tunekit.model.SavePretrained;
 import dev.tunekit.model.SequenceClassifier;
 import dev.tunekit.tensors.Precision;
+import dev.tunekit.tensors.SafeTensors;
 import dev.tunekit.tensors.Tensors;
 import dev.tunekit.tokenize.Tokenizer;
 import java.io.IOException;
@@ -25,7 +30,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,4 +221,93 @@ class TrainerTest {
   }
 
 
+  /** The model, with the loss made NaN from the {@code badStep}-th training forward pass on. */
+  static SequenceClassifier failingFrom(int badStep) {
+    SequenceClassifier real = model();
+    int[] calls = {0};
+    boolean[] training = {false};
+    return new Delegate(real) {
+      @Override public void train(boolean t) {
+        training[0] = t;
+        real.train(t);
+      }
+
+      @Override public Tensor logits(Tensor ids, Tensor mask) {
+        Tensor logits = real.logits(ids, mask);
+        return training[0] && ++calls[0] >= badStep ? logits.mul(new Scalar(Double.NaN)) : logits;
+      }
+    };
+  }
+
+  @Test
+  void nonFiniteLossNamesTheStepAndTheLastGoodCheckpoint() {
+    TrainingArguments a = args(tmp.resolve("nan"));
+    a.saveSteps = 1;
+    a.saveTotalLimit = 5;
+    TunekitException e = assertThrows(TunekitException.class, () -> Trainer.fullFineTuning(failingFrom(4), a, 0)
+        .train(train, validation));
+    // The NaN came from the weights after step 3, so checkpoint-3 is suspect: the last good one is step 2.
+    Path good = tmp.resolve("nan/checkpoints/checkpoint-2");
+    assertEquals("the training loss became NaN at step 4 (epoch 1); lower --lr or use --precision fp32; the last good "
+        + "checkpoint is " + good + " (delete newer ones to --resume from it)", e.getMessage());
+    assertTrue(Files.isRegularFile(good.resolve("model.safetensors")));
+    assertTrue(Files.isDirectory(tmp.resolve("nan/checkpoints/checkpoint-3")), "the suspect one is there, not named");
+
+    // A real divergence: lr 1e30 throws the weights to ~1e30 in one update, and activations overflow.
+    TrainingArguments b = args(tmp.resolve("diverged"));
+    b.learningRate = 1e30;
+    b.saveSteps = 1;
+    e = assertThrows(TunekitException.class, () -> Trainer.fullFineTuning(model(), b, 0).train(train, validation));
+    assertTrue(e.getMessage().matches("the training loss became (NaN|Infinity) at step \\d \\(epoch 1\\); lower --lr or "
+        + "use --precision fp32(; the last good checkpoint is .*)?"), e.getMessage());
+  }
+
+  @Test
+  void outOfMemoryInATrainingStepIsOneLineAskingForASmallerBatch() {
+    // libtorch's real allocation failure: 4 PB, beyond any address space, so refused at once
+    // whatever the machine's overcommit policy (a few TB might be granted and then touched).
+    SequenceClassifier hungry = new Delegate(model()) {
+      @Override public Tensor logits(Tensor ids, Tensor mask) {
+        return torch.zeros(new long[] {1L << 50}, new TensorOptions(torch.ScalarType.Float));
+      }
+    };
+    TunekitException e = assertThrows(TunekitException.class,
+        () -> Trainer.fullFineTuning(hungry, args(null), 0).train(train, validation));
+    assertTrue(e.getMessage().matches("out of memory at training step 1 \\(a batch of 16 texts of up to \\d+ tokens\\) "
+        + "\\(libtorch could not allocate 4\\.5 PB\\); use a smaller --batch-size \\(--gradient-accumulation-steps "
+        + "keeps the effective batch\\) or --max-length"), e.getMessage());
+  }
+
+  @Test
+  void onlyWholeCheckpointsCountAndLeftoversOfAKilledRunGo() throws IOException {
+    SequenceClassifier m = model();
+    TrainingArguments a = args(tmp.resolve("whole"));
+    a.epochs = 1;
+    Trainer.fullFineTuning(m, a, 0).train(train, validation);
+    Checkpoints checkpoints = new Checkpoints(tmp.resolve("whole"));
+    Path root = tmp.resolve("whole/checkpoints");
+    assertEquals(List.of(root.resolve("checkpoint-6")), checkpoints.list());
+    // A newer folder without its optimizer state (as if cut short) and a temp folder of a killed save.
+    Path partial = Files.createDirectories(root.resolve("checkpoint-9"));
+    Files.copy(root.resolve("checkpoint-6/trainer_state.json"), partial.resolve("trainer_state.json"));
+    Files.copy(root.resolve("checkpoint-6/model.safetensors"), partial.resolve("model.safetensors"));
+    Path temp = Files.createDirectories(root.resolve(".checkpoint-12.tmp-1"));
+    assertEquals(root.resolve("checkpoint-6"), checkpoints.latest());
+    assertTrue(Files.notExists(temp), "a killed save's temp folder is cleared");
+  }
+
+  /** A classifier that forwards everything to another (tests override what they break). */
+  static class Delegate implements SequenceClassifier {
+    final SequenceClassifier real;
+
+    Delegate(SequenceClassifier real) {
+      this.real = real;
+    }
+
+    @Override public ModelConfig config() { return real.config(); }
+    @Override public Encoder encoder() { return real.encoder(); }
+    @Override public void train(boolean training) { real.train(training); }
+    @Override public Weights weights() { return real.weights(); }
+    @Override public Tensor logits(Tensor ids, Tensor mask) { return real.logits(ids, mask); }
+  }
 }
