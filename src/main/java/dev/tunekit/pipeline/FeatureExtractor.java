@@ -4,6 +4,7 @@ import dev.tunekit.model.AutoModel;
 import dev.tunekit.model.Encoder;
 import dev.tunekit.model.EncoderOutput;
 import dev.tunekit.model.ModelConfig;
+import dev.tunekit.report.ProgressBar;
 import dev.tunekit.tensors.Precision;
 import dev.tunekit.tensors.Tensors;
 import dev.tunekit.tokenize.Batch;
@@ -31,6 +32,7 @@ public final class FeatureExtractor implements AutoCloseable {
   private int batchSize = 32;
   private int layer = -1;
   private long passes;
+  private boolean progress = true;
 
   public FeatureExtractor(Encoder encoder, Tokenizer tokenizer) {
     this.encoder = encoder;
@@ -52,6 +54,12 @@ public final class FeatureExtractor implements AutoCloseable {
 
   public FeatureExtractor batchSize(int n) {
     this.batchSize = Math.max(1, n);
+    return this;
+  }
+
+  /** Show a progress bar on stderr for long inputs (default on). */
+  public FeatureExtractor progress(boolean on) {
+    this.progress = on;
     return this;
   }
 
@@ -92,6 +100,8 @@ public final class FeatureExtractor implements AutoCloseable {
     Integer[] order = IntStream.range(0, ids.size()).boxed().toArray(Integer[]::new);
     java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length).reversed());
     float[][] out = new float[ids.size()][];
+    long begin = System.nanoTime();
+    ProgressBar bar = new ProgressBar("features", ids.size()).enabled(progress && ids.size() >= 1000);
     try (InferenceMode noGrad = new InferenceMode()) {
       for (int start = 0; start < order.length; start += batchSize) {
         int end = Math.min(order.length, start + batchSize);
@@ -103,6 +113,7 @@ public final class FeatureExtractor implements AutoCloseable {
         for (int i = start; i < end; i++) {
           out[order[i]] = vectors[i - start];
         }
+        bar.update(end, "", end / Math.max(1e-9, (System.nanoTime() - begin) / 1e9), "texts");
       }
     }
     return out;
