@@ -69,6 +69,14 @@ public final class Tokenizer implements AutoCloseable {
       throw new TunekitException(dir + ": the model takes at most " + maxLength + " tokens, but [CLS] and [SEP] "
           + "alone take " + MIN_LENGTH + "; check max_position_embeddings in config.json");
     }
+    // Strict JSON first: the Rust library panics (and aborts the JVM) on some malformed values
+    // instead of returning an error, e.g. "decoder": Null (found by the fuzzer).
+    JsonNode root = dev.tunekit.JsonFiles.read(file, "tokenizer.json not found",
+        "the file is damaged; save the tokenizer again from Python");
+    if (!root.isObject() || !root.path("model").isObject()) {
+      throw new TunekitException(file + ": not a HuggingFace tokenizer.json (it needs a \"model\" object); save the "
+          + "tokenizer again from Python");
+    }
     HuggingFaceTokenizer t;
     try {
       t = HuggingFaceTokenizer.builder()
