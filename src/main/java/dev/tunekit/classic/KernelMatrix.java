@@ -13,6 +13,10 @@ import org.bytedeco.pytorch.global.torch;
 final class KernelMatrix {
   /** Above this many rows the l x l matrix would not fit comfortably in memory. */
   static final int MAX_ROWS = 30_000;
+  /** Rows per matrix product. */
+  private static final int BLOCK = 512;
+  /** Side of the square tiles that the mirror copies. */
+  private static final int TILE = 64;
 
   private final float[] k;
   private final int n;
@@ -37,10 +41,34 @@ final class KernelMatrix {
     float[] out = new float[n * n];
     try (InferenceMode g = new InferenceMode()) {
       Tensor xs = Tensor.create(flat, n, d);
-      Tensor gram = torch.mm(xs, xs.t()).contiguous();
-      new FloatPointer(gram.data_ptr()).get(out);
+      // K is symmetric: compute the lower block triangle (about half the products), mirror the rest.
+      for (int start = 0; start < n; start += BLOCK) {
+        int end = Math.min(n, start + BLOCK);
+        Tensor rows = torch.mm(xs.narrow(0, start, end - start), xs.narrow(0, 0, end).t()).contiguous();
+        FloatPointer p = new FloatPointer(rows.data_ptr());
+        for (int a = start; a < end; a++) {
+          p.position((long) (a - start) * end).get(out, a * n, end);
+        }
+      }
     }
+    mirrorLowerToUpper(out, n);
     return new KernelMatrix(out, n);
+  }
+
+  /** Fills K[a][b] for b beyond a's row block from K[b][a], tile by tile to stay in cache. */
+  private static void mirrorLowerToUpper(float[] k, int n) {
+    for (int a0 = 0; a0 < n; a0 += TILE) {
+      int blockEnd = Math.min(n, (a0 / BLOCK + 1) * BLOCK);
+      for (int b0 = blockEnd; b0 < n; b0 += TILE) {
+        int a1 = Math.min(n, a0 + TILE);
+        int b1 = Math.min(n, b0 + TILE);
+        for (int a = a0; a < a1; a++) {
+          for (int b = b0; b < b1; b++) {
+            k[a * n + b] = k[b * n + a];
+          }
+        }
+      }
+    }
   }
 
   float[] data() {
