@@ -53,7 +53,7 @@ public final class FeaturesBenchmark {
     List<long[]> sorted = new ArrayList<>(all);
     sorted.sort((a, b) -> b.length - a.length);
     for (int i = 0; i < sorted.size(); i += 64) {
-      flops += Flops.forward(config, sorted.subList(i, Math.min(sorted.size(), i + 64)), TrainBenchmark.ffn(config));
+      flops += Flops.forwardFirstToken(config, sorted.subList(i, Math.min(sorted.size(), i + 64)), TrainBenchmark.ffn(config));
     }
     int n = rt.train().size();
     float[][] train = java.util.Arrays.copyOfRange(features, 0, n);

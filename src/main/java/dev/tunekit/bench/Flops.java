@@ -21,4 +21,17 @@ public final class Flops {
     double attention = 2.0 * 2.0 * b * t * t * d;
     return c.numLayers() * (linear + attention);
   }
+
+  /**
+   * Forward FLOPs when only token 0 leaves the last layer ({@code Encoder.firstToken}, what
+   * classification and [CLS] features run): that layer projects keys and values for every token
+   * but queries, the output projection and the feed-forward for one.
+   */
+  public static double forwardFirstToken(ModelConfig c, List<long[]> rows, int ffn) {
+    long t = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+    long b = rows.size();
+    long d = c.hiddenSize();
+    double lastLayer = 2.0 * b * t * 2.0 * d * d + 2.0 * b * (2.0 * d * d + 2.0 * d * ffn) + 2.0 * 2.0 * b * t * d;
+    return forward(c, rows, ffn) / c.numLayers() * (c.numLayers() - 1) + lastLayer;
+  }
 }

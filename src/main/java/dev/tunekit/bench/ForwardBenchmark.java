@@ -33,8 +33,8 @@ public final class ForwardBenchmark {
     encoder.train(false);
   }
 
-  public Result run(Precision precision, List<List<long[]>> batches, int warmup) {
-    double[] millis = new double[batches.size() - warmup];
+  public Result run(Precision precision, List<List<long[]>> batches, int warmup, boolean grouped) {
+    StepTimes times = new StepTimes(batches.size() - warmup, grouped);
     long tokens = 0;
     long samples = 0;
     double flops = 0;
@@ -43,24 +43,19 @@ public final class ForwardBenchmark {
         long start = System.nanoTime();
         try (PointerScope scope = new PointerScope(); Precision.Region r = precision.enter()) {
           Batch batch = Batch.pad(batches.get(i), 0);
-          Tensors.toFloats(encoder.forward(batch.inputIds(), batch.attentionMask()).select(1, 0));
+          Tensors.toFloats(encoder.firstToken(batch.inputIds(), batch.attentionMask()));
           if (i >= warmup) {
             tokens += Arrays.stream(batch.lengths()).sum();
             samples += batch.size();
-            flops += Flops.forward(encoder.config(), batches.get(i), TrainBenchmark.ffn(encoder.config()));
+            flops += Flops.forwardFirstToken(encoder.config(), batches.get(i), TrainBenchmark.ffn(encoder.config()));
           }
         }
         if (i >= warmup) {
-          millis[i - warmup] = (System.nanoTime() - start) / 1e6;
+          times.add((System.nanoTime() - start) / 1e6);
         }
       }
     }
-    double[] sorted = millis.clone();
-    Arrays.sort(sorted);
-    double median = sorted[sorted.length / 2];
-    double perStep = (double) samples / millis.length;
-    double tokensPerStep = (double) tokens / millis.length;
-    return new Result(precision, perStep / (median / 1000), tokensPerStep / (median / 1000), median, millis.length,
-        flops / millis.length / (median / 1000) / 1e9);
+    return new Result(precision, times.perSecond(samples), times.perSecond(tokens), times.medianMillis(),
+        batches.size() - warmup, times.perSecond(flops) / 1e9);
   }
 }

@@ -84,4 +84,25 @@ public final class Shapes {
     }
     return batches;
   }
+
+  /**
+   * The sequences of {@code pool} regrouped as a length-grouped sampler batches one mega-batch
+   * (HF's {@code group_by_length}, tunekit's {@code --group-by-length}): sorted by length and cut
+   * into batches, so each pads little. Returns {@code count} of them evenly spaced from the
+   * longest to the shortest, so the timed set spans the whole length range of an epoch.
+   */
+  public static List<List<long[]>> lengthGrouped(List<List<long[]>> pool, int count, int batchSize) {
+    List<long[]> rows = new ArrayList<>();
+    pool.forEach(rows::addAll);
+    rows.sort((a, b) -> b.length - a.length);
+    List<List<long[]>> sorted = new ArrayList<>();
+    for (int start = 0; start + batchSize <= rows.size(); start += batchSize) {
+      sorted.add(rows.subList(start, start + batchSize));
+    }
+    List<List<long[]>> picked = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      picked.add(sorted.get(count == 1 ? sorted.size() / 2 : (int) Math.round(k * (sorted.size() - 1.0) / (count - 1))));
+    }
+    return picked;
+  }
 }

@@ -69,11 +69,12 @@ public final class TrainBenchmark {
    * (3 for full fine-tuning: forward, input and weight gradients; 2 for LoRA, whose frozen
    * weights need no gradient).
    */
-  public static Result run(Setup setup, Precision precision, List<List<long[]>> batches, int warmup, double passes) {
+  public static Result run(Setup setup, Precision precision, List<List<long[]>> batches, int warmup, double passes,
+      boolean grouped) {
     TrainStep step = new TrainStep(setup.model(), setup.trainable(), setup.noDecay(), 0.01, precision, 1.0);
     setup.model().train(true);
     int[] labels = new int[batches.get(0).size()];
-    double[] millis = new double[batches.size() - warmup];
+    StepTimes times = new StepTimes(batches.size() - warmup, grouped);
     long samples = 0;
     double flops = 0;
     for (int i = 0; i < batches.size(); i++) {
@@ -90,16 +91,13 @@ public final class TrainBenchmark {
         step.update(2e-5);
       }
       if (i >= warmup) {
-        millis[i - warmup] = (System.nanoTime() - start) / 1e6;
+        times.add((System.nanoTime() - start) / 1e6);
         samples += rows.size();
-        flops += passes * Flops.forward(setup.model().config(), rows, ffn(setup.model().config()));
+        flops += passes * Flops.forwardFirstToken(setup.model().config(), rows, ffn(setup.model().config()));
       }
     }
-    double[] sorted = millis.clone();
-    Arrays.sort(sorted);
-    double median = sorted[sorted.length / 2];
-    return new Result(precision, samples / (double) millis.length / (median / 1000), median, Memory.peakRssMb(),
-        flops / millis.length / (median / 1000) / 1e9);
+    return new Result(precision, times.perSecond(samples), times.medianMillis(), Memory.peakRssMb(),
+        times.perSecond(flops) / 1e9);
   }
 
   /** The feed-forward width of a config. */

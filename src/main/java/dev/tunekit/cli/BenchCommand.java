@@ -69,12 +69,30 @@ final class BenchCommand implements Callable<Integer> {
           + "from the real tokenized Rotten Tomatoes train split.")
   String lengths;
 
+  @Option(names = "--group-by-length", description = "Time tunekit's training and inference on length-grouped "
+      + "batches (the same length distribution, sorted into batches of similar lengths, as --group-by-length "
+      + "trains); rates are then whole-run rates. The reference keeps its padded random batches.")
+  boolean groupByLength;
+
+  /** A mega-batch of this many batches is sorted and cut for --group-by-length (HF's factor). */
+  private static final int MEGA_BATCH = 50;
+
   private List<long[]> rtRows;
 
-  /** The benchmark's batches: synthetic as the reference's, or drawn from real tokenized RT. */
+  /** The benchmark's batches: warm-up ones, then timed ones (length-grouped with --group-by-length). */
   private List<List<long[]>> batches() {
+    if (!groupByLength) {
+      return batches(warmup + steps, 1234);
+    }
+    List<List<long[]>> all = new ArrayList<>(batches(warmup, 4321));
+    all.addAll(Shapes.lengthGrouped(batches(MEGA_BATCH, 1234), steps, batchSize));
+    return all;
+  }
+
+  /** Batches: synthetic as the reference's, or drawn from real tokenized RT. */
+  private List<List<long[]>> batches(int count, long seed) {
     if (lengths.equals("synthetic")) {
-      return Shapes.rtLikeBatches(warmup + steps, batchSize, 1234, Shapes.config(model).maxPositions());
+      return Shapes.rtLikeBatches(count, batchSize, seed, Shapes.config(model).maxPositions());
     }
     if (!lengths.equals("rt")) {
       throw new TunekitException("--lengths " + lengths + " is unknown; use synthetic or rt");
@@ -87,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     int max = Shapes.config(model).maxPositions();
-    return Shapes.sampledBatches(rtRows.stream().filter(r -> r.length <= max).toList(), warmup + steps, batchSize, 1234);
+    return Shapes.sampledBatches(rtRows.stream().filter(r -> r.length <= max).toList(), count, batchSize, seed);
   }
 
   @Override
@@ -98,9 +116,10 @@ final class BenchCommand implements Callable<Integer> {
     for (String p : precisions) {
       ceilings.put(p, MatmulCeiling.gflops(Precision.parse(p)));
     }
-    out.printf("%s, random weights, batch %d, %s lengths, %d threads, median of %d steps after %d warm-up%n",
+    out.printf("%s, random weights, batch %d, %s lengths, %d threads, %s of %d steps after %d warm-up%n",
         model == null ? "DistilBERT-base shape" : "shape of " + model, batchSize,
-        lengths.equals("rt") ? "real Rotten Tomatoes" : "RT-like synthetic", Engine.threads(), steps, warmup);
+        (lengths.equals("rt") ? "real Rotten Tomatoes" : "RT-like synthetic") + (groupByLength ? " length-grouped" : ""),
+        Engine.threads(), groupByLength ? "whole-run rate" : "median", steps, warmup);
     ceilings.forEach((p, g) -> out.printf("matmul ceiling %s: %.0f GFLOP/s%n", p, g));
     out.printf("%-9s %-5s %10s %9s %9s %8s %9s%n", "mode", "prec", "samples/s", "step ms", "GFLOP/s", "ceiling", "peak MB");
     ObjectNode results = new ObjectMapper().createObjectNode();
@@ -123,19 +142,19 @@ final class BenchCommand implements Callable<Integer> {
                 r.sentences(), r.seconds(), r.gflops(), r.trainRows(), r.dims(), r.svmSeconds());
           }
           case "forward" -> {
-            var r = new ForwardBenchmark(Shapes.config(model), 1234).run(precision, batches, warmup);
+            var r = new ForwardBenchmark(Shapes.config(model), 1234).run(precision, batches, warmup, groupByLength);
             samples = r.samplesPerSecond();
             ms = r.medianStepMillis();
             gflops = r.gflops();
           }
           case "finetune" -> {
-            var r = TrainBenchmark.run(TrainBenchmark.fullFineTuning(Shapes.config(model).withLabels(dev.tunekit.model.Labels.generic(2)), 1234), precision, batches, warmup, 3);
+            var r = TrainBenchmark.run(TrainBenchmark.fullFineTuning(Shapes.config(model).withLabels(dev.tunekit.model.Labels.generic(2)), 1234), precision, batches, warmup, 3, groupByLength);
             samples = r.samplesPerSecond();
             ms = r.medianStepMillis();
             gflops = r.gflops();
           }
           case "lora" -> {
-            var r = TrainBenchmark.run(TrainBenchmark.lora(Shapes.config(model), 1234), precision, batches, warmup, 2);
+            var r = TrainBenchmark.run(TrainBenchmark.lora(Shapes.config(model), 1234), precision, batches, warmup, 2, groupByLength);
             samples = r.samplesPerSecond();
             ms = r.medianStepMillis();
             gflops = r.gflops();
@@ -178,6 +197,8 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     ceilings.forEach((p, g) -> results.putObject("ceiling." + p).put("gflops", g));
+    results.putObject("settings").put("lengths", lengths).put("group_by_length", groupByLength)
+        .put("batch_size", batchSize).put("steps", steps).put("warmup", warmup).put("threads", Engine.threads());
     if (json != null) {
       AtomicFile.writeText(json, w -> w.write(results.toPrettyString() + "\n"));
     }

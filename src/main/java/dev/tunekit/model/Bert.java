@@ -107,11 +107,12 @@ public final class Bert {
       hiddenDropout = c.hiddenDropout;
     }
 
-    Tensor forward(Tensor x, Tensor keyMask, boolean training) {
-      Tensor context = Attention.multiHead(query.forward(x), key.forward(x), value.forward(x),
+    /** {@code queries} attend over {@code x} (the same tensor, or its first positions). */
+    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
+      Tensor context = Attention.multiHead(query.forward(queries), key.forward(x), value.forward(x),
           keyMask, heads, attentionDropout, training);
       Tensor projected = torch.dropout(outputDense.forward(context), hiddenDropout, training);
-      return outputLayerNorm.forward(projected.add(x));
+      return outputLayerNorm.forward(projected.add(queries));
     }
   }
 
@@ -134,7 +135,12 @@ public final class Bert {
     }
 
     Tensor forward(Tensor x, Tensor keyMask, boolean training) {
-      Tensor a = attention.forward(x, keyMask, training);
+      return forward(x, x, keyMask, training);
+    }
+
+    /** The layer's output at the positions of {@code queries} only (a prefix of {@code x}). */
+    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
+      Tensor a = attention.forward(queries, x, keyMask, training);
       Tensor h = outputDense.forward(activation.apply(intermediateDense.forward(a)));
       return outputLayerNorm.forward(torch.dropout(h, dropout, training).add(a));
     }
@@ -181,12 +187,23 @@ public final class Bert {
       return new EncoderOutput(x, states);
     }
 
-    /** tanh(dense(h[:, 0])): the pooler output the classification head reads. */
-    public Tensor pool(Tensor lastHiddenState) {
+    @Override
+    public Tensor firstToken(Tensor inputIds, Tensor attentionMask) {
+      Tensor keyMask = Attention.keyMask(attentionMask);
+      Tensor x = embeddings.forward(inputIds, torch.zeros_like(inputIds), training);
+      int last = layers.size() - 1;
+      for (int i = 0; i < last; i++) {
+        x = layers.get(i).forward(x, keyMask, training);
+      }
+      return layers.get(last).forward(x.narrow(1, 0, 1), x, keyMask, training).select(1, 0);
+    }
+
+    /** tanh(dense(h[:, 0])): the pooler output the classification head reads, from [CLS]'s state [B, H]. */
+    public Tensor pool(Tensor firstToken) {
       if (pooler == null) {
         throw new IllegalStateException("this BertModel was built without a pooling layer");
       }
-      return torch.tanh(pooler.forward(lastHiddenState.select(1, 0)));
+      return torch.tanh(pooler.forward(firstToken));
     }
 
     @Override public Config config() { return config; }
@@ -211,7 +228,7 @@ public final class Bert {
 
     @Override
     public Tensor logits(Tensor inputIds, Tensor attentionMask) {
-      Tensor pooled = bert.pool(bert.forward(inputIds, attentionMask));
+      Tensor pooled = bert.pool(bert.firstToken(inputIds, attentionMask));
       return classifier.forward(torch.dropout(pooled, config.classifierDropout, training));
     }
 

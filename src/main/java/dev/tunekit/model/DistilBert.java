@@ -93,8 +93,9 @@ public final class DistilBert {
       dropout = c.attentionDropout;
     }
 
-    Tensor forward(Tensor x, Tensor keyMask, boolean training) {
-      Tensor context = Attention.multiHead(qLin.forward(x), kLin.forward(x), vLin.forward(x),
+    /** {@code queries} attend over {@code x} (the same tensor, or its first positions). */
+    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
+      Tensor context = Attention.multiHead(qLin.forward(queries), kLin.forward(x), vLin.forward(x),
           keyMask, heads, dropout, training);
       return outLin.forward(context);
     }
@@ -134,7 +135,12 @@ public final class DistilBert {
     }
 
     Tensor forward(Tensor x, Tensor keyMask, boolean training) {
-      Tensor sa = saLayerNorm.forward(attention.forward(x, keyMask, training).add(x));
+      return forward(x, x, keyMask, training);
+    }
+
+    /** The layer's output at the positions of {@code queries} only (a prefix of {@code x}). */
+    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
+      Tensor sa = saLayerNorm.forward(attention.forward(queries, x, keyMask, training).add(queries));
       return outputLayerNorm.forward(ffn.forward(sa, training).add(sa));
     }
   }
@@ -173,6 +179,17 @@ public final class DistilBert {
       return new EncoderOutput(x, states);
     }
 
+    @Override
+    public Tensor firstToken(Tensor inputIds, Tensor attentionMask) {
+      Tensor keyMask = Attention.keyMask(attentionMask);
+      Tensor x = embeddings.forward(inputIds, training);
+      int last = layers.size() - 1;
+      for (int i = 0; i < last; i++) {
+        x = layers.get(i).forward(x, keyMask, training);
+      }
+      return layers.get(last).forward(x.narrow(1, 0, 1), x, keyMask, training).select(1, 0);
+    }
+
     @Override public Config config() { return config; }
     @Override public void train(boolean training) { this.training = training; }
     @Override public Map<String, Tensor> parameters() { return weights.parameters(); }
@@ -200,7 +217,7 @@ public final class DistilBert {
 
     @Override
     public Tensor logits(Tensor inputIds, Tensor attentionMask) {
-      Tensor first = distilbert.forward(inputIds, attentionMask).select(1, 0);
+      Tensor first = distilbert.firstToken(inputIds, attentionMask);
       Tensor pooled = torch.dropout(torch.relu(preClassifier.forward(first)), config.seqClassifDropout, training);
       return classifier.forward(pooled);
     }

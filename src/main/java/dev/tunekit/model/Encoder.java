@@ -17,6 +17,14 @@ public interface Encoder {
     return forward(inputIds, attentionMask, false).lastHiddenState();
   }
 
+  /**
+   * The last layer's hidden state of token 0 ([CLS]) only, [B, H]: equal to
+   * {@code forward(...)[:, 0]}, but the last layer computes one query per sequence instead of T
+   * (keys and values still see every token), which skips most of that layer's work. What the
+   * classification heads and [CLS] features read.
+   */
+  Tensor firstToken(Tensor inputIds, Tensor attentionMask);
+
   /** Dropout on (training) or off (evaluation), like PyTorch's {@code train()}/{@code eval()}. */
   void train(boolean training);
 

@@ -124,6 +124,9 @@ public final class FeatureExtractor implements AutoCloseable {
         Precision.Region region = precision.enter()) {
       Batch batch = Batch.pad(chunk, tokenizer.padId());
       passes++;
+      if (pooling == Pooling.CLS && layer < 0) {
+        return Tensors.toMatrix(encoder.firstToken(batch.inputIds(), batch.attentionMask()).to(ScalarType.Float));
+      }
       EncoderOutput output = encoder.forward(batch.inputIds(), batch.attentionMask(), layer >= 0);
       Tensor hidden = layer >= 0 ? output.hiddenStates().get(layer) : output.lastHiddenState();
       return Tensors.toMatrix(pooling.apply(hidden.to(ScalarType.Float), batch.attentionMask()));

@@ -37,11 +37,14 @@ class FixtureForwardTest {
       double[] tol = Fixtures.tolerance(json, "eval.last_hidden_state");
       Tensor hidden = model.encoder().forward(ids, mask);
       assertClose(hidden, expected.tensor("eval.last_hidden_state"), tol[0], tol[1], name + " last_hidden_state");
+      // The first-token path computes the last layer for [CLS] only; it must be the same state.
+      assertClose(model.encoder().firstToken(ids, mask), expected.tensor("eval.last_hidden_state").select(1, 0),
+          tol[0], tol[1], name + " first token of last_hidden_state");
       tol = Fixtures.tolerance(json, "eval.logits");
       assertClose(model.logits(ids, mask), expected.tensor("eval.logits"), tol[0], tol[1], name + " logits");
       if (model instanceof Bert.ForSequenceClassification bert) {
         tol = Fixtures.tolerance(json, "eval.pooler_output");
-        assertClose(bert.encoder().pool(hidden), expected.tensor("eval.pooler_output"), tol[0], tol[1], "pooler_output");
+        assertClose(bert.encoder().pool(hidden.select(1, 0)), expected.tensor("eval.pooler_output"), tol[0], tol[1], "pooler_output");
       }
     }
   }
