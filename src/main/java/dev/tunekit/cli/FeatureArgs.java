@@ -29,6 +29,6 @@ final class FeatureArgs {
 
   FrozenFeatures.Options options(LinearClassifier.Kind kind, List<Double> cGrid, boolean standardize) {
     return new FrozenFeatures.Options(Pooling.parse(pooling), layer, Precision.parse(precision), kind, cGrid, standardize,
-        Math.max(1, batchSize), maxLength);
+        Math.max(1, batchSize), maxLength, true);
   }
 }

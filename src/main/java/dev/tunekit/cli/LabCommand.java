@@ -100,6 +100,10 @@ final class LabCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bars.")
   boolean noProgress;
 
+  @Option(names = "--group-by-length", description = "Fine-tuning and LoRA train on batches of similar lengths "
+      + "(HF's group_by_length): less padding, ~1.5x faster here; off by default as in the seed's Trainer.")
+  boolean groupByLength;
+
   @Override
   public Integer call() throws IOException {
     OutputFolder.prepare(out, overwrite, false, false);
@@ -118,7 +122,7 @@ final class LabCommand implements Callable<Integer> {
     plan.dataset = dataset;
     plan.outputDir = out;
     plan.methods = methods;
-    plan.svm = new FrozenFeatures.Options(Pooling.parse(pooling), -1, Precision.FP32, LinearClassifier.Kind.SVM, c, false, 64, 0);
+    plan.svm = new FrozenFeatures.Options(Pooling.parse(pooling), -1, Precision.FP32, LinearClassifier.Kind.SVM, c, false, 64, 0, !noProgress);
     plan.finetune = training(lr);
     plan.lora = training(loraLr);
     plan.loraConfig = LoraConfig.of(loraR, loraAlpha, 0.1);
@@ -150,10 +154,11 @@ final class LabCommand implements Callable<Integer> {
     w.printf("%n== Comparison ==%n%s", LabReport.comparison(results));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("svm", pooling + " pooling of the last layer, fp32 features, SVC(kernel='linear') C=" + c);
-    settings.put("finetune", String.format("%d epochs, lr %s, weight decay 0.01, batch %d, %s, linear decay, clip 1.0",
-        plan.finetune.epochs, lr, batchSize, precision));
-    settings.put("lora", String.format("r %d, alpha %s, dropout 0.1, q/v targets, %d epochs, lr %s, batch %d, %s",
-        loraR, loraAlpha, plan.lora.epochs, loraLr, batchSize, precision));
+    String grouping = groupByLength ? ", length-grouped batches" : "";
+    settings.put("finetune", String.format("%d epochs, lr %s, weight decay 0.01, batch %d, %s, linear decay, clip 1.0%s",
+        plan.finetune.epochs, lr, batchSize, precision, grouping));
+    settings.put("lora", String.format("r %d, alpha %s, dropout 0.1, q/v targets, %d epochs, lr %s, batch %d, %s%s",
+        loraR, loraAlpha, plan.lora.epochs, loraLr, batchSize, precision, grouping));
     settings.put("seed", Long.toString(seed));
     settings.put("train rows", Integer.toString(dataset.train().size()));
     LabReport.write(out, modelName, dataset, results, settings, total);
@@ -171,6 +176,7 @@ final class LabCommand implements Callable<Integer> {
     a.seed = seed;
     a.progress = !noProgress;
     a.saveTotalLimit = 1;
+    a.groupByLength = groupByLength;
     return a;
   }
 }

@@ -1,8 +1,12 @@
 package dev.tunekit.model;
 
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** y = x W^T + b, with W stored [out, in] as in PyTorch. */
 public class Linear {
@@ -10,6 +14,8 @@ public class Linear {
   public final Tensor bias;
   public final int in;
   public final int out;
+  private boolean frozen;
+  private Tensor bf16Weight;
 
   public Linear(Weights w, int in, int out) {
     this.in = in;
@@ -19,6 +25,37 @@ public class Linear {
   }
 
   public Tensor forward(Tensor x) {
-    return torch.linear(x, weight, new TensorOptional(bias));
+    return torch.linear(x, computeWeight(), new TensorOptional(bias));
+  }
+
+  /**
+   * Marks W as not trained (adapters freeze the base model). Under bf16 autocast a frozen W is
+   * then cast once and kept, instead of cast again in every forward pass: autocast caches casts
+   * only of weights that require gradients. The numbers are the same.
+   */
+  public void frozen(boolean on) {
+    frozen = on;
+    weightChanged();
+  }
+
+  /** W was changed in place: a kept copy is stale. */
+  protected void weightChanged() {
+    bf16Weight = null;
+  }
+
+  /** The weight the matrix product uses: W, or under bf16 autocast W's kept bf16 copy if W is frozen. */
+  protected Tensor computeWeight() {
+    if (!frozen || !torch.is_autocast_enabled(DeviceType.CPU)) {
+      return weight;
+    }
+    if (bf16Weight == null) {
+      // Not an inference tensor (autograd saves it for the input gradient); one more reference so
+      // that the caller's PointerScope does not free it (it outlives the step).
+      try (InferenceMode normal = new InferenceMode(false); NoGradGuard noGrad = new NoGradGuard()) {
+        bf16Weight = weight.detach().to(ScalarType.BFloat16);
+      }
+      bf16Weight.retainReference();
+    }
+    return bf16Weight;
   }
 }

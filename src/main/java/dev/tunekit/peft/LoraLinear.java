@@ -51,6 +51,7 @@ public final class LoraLinear extends Linear {
         weight.add_(torch.matmul(loraB, loraA).mul(new Scalar(scaling)));
       }
       merged = true;
+      weightChanged();
     }
   }
 

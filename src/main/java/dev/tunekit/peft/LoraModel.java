@@ -46,11 +46,13 @@ public final class LoraModel implements SequenceClassifier {
   private final Map<String, LoraLinear> layers;
   private final Map<String, Tensor> trainable;
 
-  private LoraModel(SequenceClassifier base, LoraConfig config, Map<String, LoraLinear> layers) {
+  private LoraModel(SequenceClassifier base, LoraConfig config, Map<String, LoraLinear> layers,
+      Map<String, Linear> linears) {
     this.base = base;
     this.config = config;
     this.layers = layers;
     this.trainable = collectTrainable();
+    linears.forEach((name, linear) -> linear.frozen(!trainable.containsKey(name + ".weight")));
   }
 
   /**
@@ -62,7 +64,8 @@ public final class LoraModel implements SequenceClassifier {
     LoraConfig c = config.targetModules() == null
         ? config.withTargets(LoraConfig.defaultTargets(modelConfig.modelType())) : config;
     Map<String, LoraLinear> layers = new LinkedHashMap<>();
-    SequenceClassifier base = AutoModel.forLabels(modelDir, labels, newHead, factory(c, layers));
+    Map<String, Linear> linears = new LinkedHashMap<>();
+    SequenceClassifier base = AutoModel.forLabels(modelDir, labels, newHead, factory(c, layers, linears));
     if (layers.isEmpty()) {
       throw new TunekitException("no module matches the LoRA targets " + c.targetModules() + " in " + modelDir
           + "; for " + modelConfig.modelType() + " use " + LoraConfig.defaultTargets(modelConfig.modelType()));
@@ -80,7 +83,7 @@ public final class LoraModel implements SequenceClassifier {
             + "(PEFT would leave it frozen and random; --peft-compat does that)");
       }
     }
-    return new LoraModel(base, c, layers);
+    return new LoraModel(base, c, layers, linears);
   }
 
   /** Adapters on a randomly initialised model of {@code modelConfig}'s shape (benchmarks). */
@@ -88,8 +91,10 @@ public final class LoraModel implements SequenceClassifier {
     LoraConfig c = config.targetModules() == null
         ? config.withTargets(LoraConfig.defaultTargets(modelConfig.modelType())) : config;
     Map<String, LoraLinear> layers = new LinkedHashMap<>();
-    SequenceClassifier base = AutoModel.newClassifier(Weights.fresh(modelConfig).withLinears(factory(c, layers)), modelConfig);
-    return new LoraModel(base, c, layers);
+    Map<String, Linear> linears = new LinkedHashMap<>();
+    SequenceClassifier base = AutoModel.newClassifier(Weights.fresh(modelConfig).withLinears(factory(c, layers, linears)),
+        modelConfig);
+    return new LoraModel(base, c, layers, linears);
   }
 
   /** The base model in {@code modelDir} with the PEFT adapter in {@code adapterDir} applied. */
@@ -104,8 +109,9 @@ public final class LoraModel implements SequenceClassifier {
     try (SafeTensors file = SafeTensors.open(weightsFile)) {
       Labels labels = adapterLabels(modelDir, adapterDir, file);
       Map<String, LoraLinear> layers = new LinkedHashMap<>();
-      SequenceClassifier base = AutoModel.forLabels(modelDir, labels, true, factory(c, layers), false);
-      LoraModel model = new LoraModel(base, c, layers);
+      Map<String, Linear> linears = new LinkedHashMap<>();
+      SequenceClassifier base = AutoModel.forLabels(modelDir, labels, true, factory(c, layers, linears), false);
+      LoraModel model = new LoraModel(base, c, layers, linears);
       model.loadAdapterWeights(file);
       List<String> random = base.weights().missing().stream().filter(n -> !file.contains(PREFIX + n)).toList();
       if (!random.isEmpty()) {
@@ -116,13 +122,18 @@ public final class LoraModel implements SequenceClassifier {
     }
   }
 
-  private static LinearFactory factory(LoraConfig c, Map<String, LoraLinear> layers) {
+  /** Wraps the targets in LoRA layers; every layer made lands in {@code linears} (to freeze the base ones). */
+  private static LinearFactory factory(LoraConfig c, Map<String, LoraLinear> layers, Map<String, Linear> linears) {
     return (w, name, in, out) -> {
-      if (!c.targets(name)) {
-        return new Linear(w, in, out);
+      Linear layer;
+      if (c.targets(name)) {
+        LoraLinear lora = new LoraLinear(w, in, out, c.r(), c.scaling(), c.loraDropout());
+        layers.put(name, lora);
+        layer = lora;
+      } else {
+        layer = new Linear(w, in, out);
       }
-      LoraLinear layer = new LoraLinear(w, in, out, c.r(), c.scaling(), c.loraDropout());
-      layers.put(name, layer);
+      linears.put(name, layer);
       return layer;
     };
   }

@@ -29,9 +29,9 @@ import org.bytedeco.pytorch.Tensor;
 public final class FrozenFeatures {
   /** How features are made and which classifier learns from them. */
   public record Options(Pooling pooling, int layer, Precision precision, LinearClassifier.Kind classifier,
-      List<Double> cGrid, boolean standardize, int batchSize, int maxLength) {
+      List<Double> cGrid, boolean standardize, int batchSize, int maxLength, boolean progress) {
     public static Options seed() {
-      return new Options(Pooling.CLS, -1, Precision.FP32, LinearClassifier.Kind.SVM, List.of(1.0), false, 64, 0);
+      return new Options(Pooling.CLS, -1, Precision.FP32, LinearClassifier.Kind.SVM, List.of(1.0), false, 64, 0, true);
     }
   }
 
@@ -54,7 +54,7 @@ public final class FrozenFeatures {
       Tokenizer tok = shorter != null ? shorter : base;
       TokenizedDataset data = TokenizedDataset.of(dataset, tok, TokenCache.standard());
       FeatureExtractor fx = new FeatureExtractor(AutoModel.encoder(modelDir), tok)
-          .precision(o.precision()).batchSize(o.batchSize()).layer(o.layer());
+          .precision(o.precision()).batchSize(o.batchSize()).layer(o.layer()).progress(o.progress());
       FeatureCache cache = FeatureCache.standard();
       Map<String, float[][]> vectors = new LinkedHashMap<>();
       Map<String, int[]> labels = new LinkedHashMap<>();
