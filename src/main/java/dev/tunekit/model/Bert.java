@@ -80,7 +80,7 @@ public final class Bert {
       Tensor x = torch.embedding(wordEmbeddings, inputIds)
           .add(torch.embedding(tokenTypeEmbeddings, tokenTypeIds))
           .add(torch.embedding(positionEmbeddings, positions));
-      return torch.dropout(layerNorm.forward(x), dropout, training);
+      return Dropout.apply(layerNorm.forward(x), dropout, training);
     }
   }
 
@@ -111,7 +111,7 @@ public final class Bert {
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
       Tensor context = Attention.multiHead(query.forward(queries), key.forward(x), value.forward(x),
           keyMask, heads, attentionDropout, training);
-      Tensor projected = torch.dropout(outputDense.forward(context), hiddenDropout, training);
+      Tensor projected = Dropout.apply(outputDense.forward(context), hiddenDropout, training);
       return outputLayerNorm.forward(projected.add(queries));
     }
   }
@@ -142,7 +142,7 @@ public final class Bert {
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
       Tensor a = attention.forward(queries, x, keyMask, training);
       Tensor h = outputDense.forward(activation.apply(intermediateDense.forward(a)));
-      return outputLayerNorm.forward(torch.dropout(h, dropout, training).add(a));
+      return outputLayerNorm.forward(Dropout.apply(h, dropout, training).add(a));
     }
   }
 
@@ -229,7 +229,7 @@ public final class Bert {
     @Override
     public Tensor logits(Tensor inputIds, Tensor attentionMask) {
       Tensor pooled = bert.pool(bert.firstToken(inputIds, attentionMask));
-      return classifier.forward(torch.dropout(pooled, config.classifierDropout, training));
+      return classifier.forward(Dropout.apply(pooled, config.classifierDropout, training));
     }
 
     @Override public Config config() { return config; }

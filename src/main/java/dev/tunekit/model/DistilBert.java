@@ -71,7 +71,7 @@ public final class DistilBert {
       Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(inputIds.size(1)),
           new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long));
       Tensor x = torch.embedding(wordEmbeddings, inputIds).add(torch.embedding(positionEmbeddings, positions));
-      return torch.dropout(layerNorm.forward(x), dropout, training);
+      return Dropout.apply(layerNorm.forward(x), dropout, training);
     }
   }
 
@@ -116,7 +116,7 @@ public final class DistilBert {
     }
 
     Tensor forward(Tensor x, boolean training) {
-      return torch.dropout(lin2.forward(activation.apply(lin1.forward(x))), dropout, training);
+      return Dropout.apply(lin2.forward(activation.apply(lin1.forward(x))), dropout, training);
     }
   }
 
@@ -218,7 +218,7 @@ public final class DistilBert {
     @Override
     public Tensor logits(Tensor inputIds, Tensor attentionMask) {
       Tensor first = distilbert.firstToken(inputIds, attentionMask);
-      Tensor pooled = torch.dropout(torch.relu(preClassifier.forward(first)), config.seqClassifDropout, training);
+      Tensor pooled = Dropout.apply(torch.relu(preClassifier.forward(first)), config.seqClassifDropout, training);
       return classifier.forward(pooled);
     }
 

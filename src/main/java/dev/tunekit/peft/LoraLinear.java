@@ -1,5 +1,6 @@
 package dev.tunekit.peft;
 
+import dev.tunekit.model.Dropout;
 import dev.tunekit.model.Linear;
 import dev.tunekit.model.Weights;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -40,7 +41,7 @@ public final class LoraLinear extends Linear {
     if (merged) {
       return y;
     }
-    Tensor h = torch.dropout(x, dropout, training);
+    Tensor h = Dropout.apply(x, dropout, training);
     return y.add(torch.linear(torch.linear(h, loraA), loraB).mul(new Scalar(scaling)));
   }
 
