@@ -47,11 +47,20 @@ public final class AdamW {
 
   /** One update of every group at learning rate {@code lr}. */
   public void step(double lr) {
+    step(lr, 1.0, false);
+  }
+
+  /**
+   * One update with every gradient scaled by {@code gradScale} first (clipping by global norm)
+   * and, with {@code zeroGrad}, the gradients zeroed afterwards: the same result as
+   * {@code g *= scale; step(lr); g.zero_()}, in one sweep of memory instead of three.
+   */
+  public void step(double lr, double gradScale, boolean zeroGrad) {
     step++;
     double bias1 = 1 - Math.pow(beta1, step);
     double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
     for (ParameterGroup g : groups) {
-      fusedStep(g, lr, bias1, bias2Sqrt);
+      fusedStep(g, lr, bias1, bias2Sqrt, (float) gradScale, zeroGrad);
     }
   }
 
@@ -60,7 +69,8 @@ public final class AdamW {
    * v are read once and p, m, v written once (eight libtorch ops would sweep the buffers ~20 times;
    * AdamW is memory-bound). Same arithmetic as torch.optim.AdamW, in double per element.
    */
-  private void fusedStep(ParameterGroup g, double lr, double bias1, double bias2Sqrt) {
+  private void fusedStep(ParameterGroup g, double lr, double bias1, double bias2Sqrt, float gradScale,
+      boolean zeroGrad) {
     int n = (int) g.data().numel();
     FloatBuffer p = floats(g.data(), n);
     FloatBuffer grad = floats(g.grad(), n);
@@ -88,14 +98,18 @@ public final class AdamW {
       float[] gc = new float[CHUNK];
       float[] mc = new float[CHUNK];
       float[] vc = new float[CHUNK];
+      float[] zeros = new float[CHUNK];
       for (int start = from; start < to; start += CHUNK) {
         int len = Math.min(CHUNK, to - start);
         p.get(start, pc, 0, len);
         grad.get(start, gc, 0, len);
         m.get(start, mc, 0, len);
         v.get(start, vc, 0, len);
+        if (zeroGrad) {
+          grad.put(start, zeros, 0, len);
+        }
         for (int i = 0; i < len; i++) {
-          float gi = gc[i];
+          float gi = gc[i] * gradScale;
           float mi = c1 * mc[i] + c1m * gi;
           float vi = c2 * vc[i] + c2m * gi * gi;
           mc[i] = mi;
@@ -142,24 +156,21 @@ public final class AdamW {
     this.step = steps;
   }
 
-  /** Global L2 norm of all gradients, then scales them down to {@code maxNorm} if above (clip_grad_norm_). */
-  public static double clipGradNorm(List<ParameterGroup> groups, double maxNorm) {
+  /** The global L2 norm of every group's gradient. */
+  public static double gradNorm(List<ParameterGroup> groups) {
     try (NoGradGuard noGrad = new NoGradGuard(); PointerScope scope = new PointerScope()) {
       double sq = 0;
       for (ParameterGroup g : groups) {
         double n = g.grad().norm().item_double();
         sq += n * n;
       }
-      double norm = Math.sqrt(sq);
-      if (maxNorm > 0) {
-        double coef = Math.min(1.0, maxNorm / (norm + 1e-6));
-        if (coef < 1.0) {
-          for (ParameterGroup g : groups) {
-            g.grad().mul_(new Scalar(coef));
-          }
-        }
-      }
-      return norm;
+      return Math.sqrt(sq);
     }
   }
+
+  /** torch's clip_grad_norm_ factor: min(1, maxNorm / (norm + 1e-6)); 1 when maxNorm is 0 (no clipping). */
+  public static double clipCoefficient(double norm, double maxNorm) {
+    return maxNorm > 0 ? Math.min(1.0, maxNorm / (norm + 1e-6)) : 1.0;
+  }
+
 }

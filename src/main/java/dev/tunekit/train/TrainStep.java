@@ -53,9 +53,8 @@ public final class TrainStep {
 
   /** Clips, updates at {@code lr} and zeroes the gradients; returns the gradient norm before clipping. */
   public double update(double lr) {
-    double norm = AdamW.clipGradNorm(groups, maxGradNorm);
-    optimizer.step(lr);
-    groups.forEach(ParameterGroup::zeroGrad);
+    double norm = AdamW.gradNorm(groups);
+    optimizer.step(lr, AdamW.clipCoefficient(norm, maxGradNorm), true);
     return norm;
   }
 }
