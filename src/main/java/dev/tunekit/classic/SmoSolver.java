@@ -17,6 +17,9 @@ package dev.tunekit.classic;
  *   <li>once shrinking has halved the active set, its rows and columns of the kernel are copied
  *       into a small dense matrix that stays in cache ({@link #compactKernel()}).
  * </ul>
+ * While the active set is large, a second thread takes the upper half of each loop
+ * ({@link Helper}); the split keeps libsvm's tie rules, so the iterates are the same as on one
+ * thread, bit for bit.
  * The gradient is kept as {@code yg_t = y_t * G_t} (libsvm's {@code -y_t grad f} up to sign), which
  * makes both label cases one formula.
  */
@@ -82,7 +85,17 @@ final class SmoSolver {
 
   /** Solves for the rows {@code rows} of {@code kernel} with labels {@code y} (+1 / -1). */
   static Solution solve(KernelMatrix kernel, int[] rows, byte[] y, double c, double eps, long maxIterations) {
-    return new SmoSolver(kernel, rows, y, c, eps).run(maxIterations);
+    return solve(kernel, rows, y, c, eps, maxIterations, Runtime.getRuntime().availableProcessors() > 1);
+  }
+
+  /** As above; {@code twoThreads} lets large active sets share the loops with a second thread. */
+  static Solution solve(KernelMatrix kernel, int[] rows, byte[] y, double c, double eps, long maxIterations,
+      boolean twoThreads) {
+    SmoSolver solver = new SmoSolver(kernel, rows, y, c, eps);
+    try (Helper h = twoThreads && rows.length >= PARALLEL_MIN ? solver.new Helper() : null) {
+      solver.helper = h;
+      return solver.run(maxIterations);
+    }
   }
 
   private Solution run(long maxIterations) {
@@ -130,42 +143,18 @@ final class SmoSolver {
 
   /** WSS2 over the active set; false when the maximal violating pair is within eps (optimal). */
   private boolean selectWorkingSet(int[] pair) {
-    int n = activeSize;
-    double gmax = Double.NEGATIVE_INFINITY;
-    int i = -1;
-    for (int s = 0; s < n; s++) {
-      double v = up[s] ? -yg[s] : Double.NEGATIVE_INFINITY;
-      if (v >= gmax) {
-        gmax = v;
-        i = s;
-      }
-    }
-    if (gmax == Double.NEGATIVE_INFINITY) {
-      i = -1;
-    }
+    split(MAX_VIOLATOR);
+    boolean second = bestI[1] >= 0 && bestV[1] >= bestV[0];
+    double gmax = second ? bestV[1] : bestV[0];
+    int i = gmax == Double.NEGATIVE_INFINITY ? -1 : second ? bestI[1] : bestI[0];
     double gmax2 = Double.NEGATIVE_INFINITY;
-    double best = Double.POSITIVE_INFINITY;
     int j = -1;
     if (i >= 0) {
-      float[] kern = kernel;
-      int ri = index[i] * width;
-      double qdi = qd[i];
-      for (int s = 0; s < n; s++) {
-        if (!low[s]) {
-          continue;
-        }
-        double v = yg[s];
-        gmax2 = v > gmax2 ? v : gmax2;
-        double diff = gmax + v;
-        if (diff > 0) {
-          double quad = qdi + qd[s] - 2.0 * kern[ri + index[s]];
-          double obj = -(diff * diff) / (quad > 0 ? quad : TAU);
-          if (obj <= best) {
-            best = obj;
-            j = s;
-          }
-        }
-      }
+      selected = i;
+      selectedGmax = gmax;
+      split(PARTNER);
+      j = bestJ[1] >= 0 && bestObj[1] <= bestObj[0] ? bestJ[1] : bestJ[0];
+      gmax2 = Math.max(bestG2[0], bestG2[1]);
     }
     if (gmax + gmax2 < eps || j < 0) {
       return false;
@@ -173,6 +162,178 @@ final class SmoSolver {
     pair[0] = i;
     pair[1] = j;
     return true;
+  }
+
+  // The three loops over the active set, each over a range of positions so that two threads can
+  // share it (see Helper); results go to slot h (0: the lower range, 1: the upper one).
+  private static final int MAX_VIOLATOR = 0;
+  private static final int PARTNER = 1;
+  private static final int GRADIENT = 2;
+  private final double[] bestV = new double[2];
+  private final int[] bestI = new int[2];
+  private final double[] bestObj = new double[2];
+  private final int[] bestJ = new int[2];
+  private final double[] bestG2 = new double[2];
+  private int selected;
+  private double selectedGmax;
+  private int updateI;
+  private int updateJ;
+  private double updateCi;
+  private double updateCj;
+
+  private void loop(int task, int from, int to, int h) {
+    switch (task) {
+      case MAX_VIOLATOR -> maxViolator(from, to, h);
+      case PARTNER -> partner(from, to, h);
+      default -> gradient(from, to);
+    }
+  }
+
+  /** argmax over I_up in [from, to) of -yG (ties: the last, as libsvm's loop). */
+  private void maxViolator(int from, int to, int h) {
+    double gmax = Double.NEGATIVE_INFINITY;
+    int i = -1;
+    for (int s = from; s < to; s++) {
+      double v = up[s] ? -yg[s] : Double.NEGATIVE_INFINITY;
+      if (v >= gmax) {
+        gmax = v;
+        i = s;
+      }
+    }
+    bestV[h] = gmax;
+    bestI[h] = i;
+  }
+
+  /** WSS2's second index in [from, to): min over I_low of -(gmax + yG_t)^2 / quad (ties: the last); max yG over I_low. */
+  private void partner(int from, int to, int h) {
+    int i = selected;
+    double gmax = selectedGmax;
+    double gmax2 = Double.NEGATIVE_INFINITY;
+    double best = Double.POSITIVE_INFINITY;
+    int j = -1;
+    float[] kern = kernel;
+    int ri = index[i] * width;
+    double qdi = qd[i];
+    for (int s = from; s < to; s++) {
+      if (!low[s]) {
+        continue;
+      }
+      double v = yg[s];
+      gmax2 = v > gmax2 ? v : gmax2;
+      double diff = gmax + v;
+      if (diff > 0) {
+        double quad = qdi + qd[s] - 2.0 * kern[ri + index[s]];
+        double obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+        if (obj <= best) {
+          best = obj;
+          j = s;
+        }
+      }
+    }
+    bestObj[h] = best;
+    bestJ[h] = j;
+    bestG2[h] = gmax2;
+  }
+
+  /** yG_t += c_i K_it + c_j K_jt over [from, to), after a step on i and j. */
+  private void gradient(int from, int to) {
+    float[] kern = kernel;
+    int ri = index[updateI] * width;
+    int rj = index[updateJ] * width;
+    double ci = updateCi;
+    double cj = updateCj;
+    for (int s = from; s < to; s++) {
+      int col = index[s];
+      yg[s] += ci * kern[ri + col] + cj * kern[rj + col];
+    }
+  }
+
+  /**
+   * Runs {@code task} over the active set: on this thread alone when it is small, else the upper
+   * half on the helper thread at the same time. Either way both result slots are filled.
+   */
+  private void split(int task) {
+    int n = activeSize;
+    if (n < PARALLEL_MIN || helper == null) {
+      loop(task, 0, n, 0);
+      loop(task, n, n, 1);
+      return;
+    }
+    helper.run(task, n / 2, n);
+    loop(task, 0, n / 2, 0);
+    helper.await();
+  }
+
+  /** Below this many active variables one thread is faster than two plus the hand-over. */
+  private static final int PARALLEL_MIN = 512;
+  private Helper helper;
+
+  /**
+   * A second thread for the solver's loops. It spins between tasks (a hand-over costs well under
+   * a microsecond that way; a sleeping thread takes tens), for as long as one solve runs.
+   */
+  private final class Helper implements AutoCloseable {
+    private final Thread thread;
+    private volatile int request;
+    private volatile int done;
+    private volatile boolean stop;
+    private volatile RuntimeException failure;
+    private int task;
+    private int from;
+    private int to;
+    private int sent;
+
+    Helper() {
+      thread = new Thread(this::serve, "tunekit-smo");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void run(int task, int from, int to) {
+      this.task = task;
+      this.from = from;
+      this.to = to;
+      request = ++sent; // volatile write publishes the fields above
+    }
+
+    void await() {
+      while (done != sent) {
+        Thread.onSpinWait();
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+
+    private void serve() {
+      int seen = 0;
+      while (true) {
+        int r;
+        while ((r = request) == seen) {
+          if (stop) {
+            return;
+          }
+          Thread.onSpinWait();
+        }
+        seen = r;
+        try {
+          loop(task, from, to, 1);
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+        done = r;
+      }
+    }
+
+    @Override
+    public void close() {
+      stop = true;
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** The two-variable step of libsvm, then the gradient (active set) and G_bar updates. */
@@ -238,14 +399,11 @@ final class SmoSolver {
     bounds(j);
     double ci = y[i] * (alpha[i] - oldI);
     double cj = y[j] * (alpha[j] - oldJ);
-    float[] kern = kernel;
-    int ri = index[i] * width;
-    int rj = index[j] * width;
-    int n = activeSize;
-    for (int s = 0; s < n; s++) {
-      int col = index[s];
-      yg[s] += ci * kern[ri + col] + cj * kern[rj + col];
-    }
+    updateI = i;
+    updateJ = j;
+    updateCi = ci;
+    updateCj = cj;
+    split(GRADIENT);
     if (upperI != atUpper(i)) {
       addToGBar(i, upperI ? -c : c);
     }

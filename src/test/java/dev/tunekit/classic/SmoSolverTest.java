@@ -46,20 +46,46 @@ class SmoSolverTest {
 
   @Test
   void noisyProblemReachesLibsvmsOptimalityTest() {
-    Random r = new Random(11);
-    int n = 1500;
-    int d = 12;
-    float[][] x = gaussian(n, d, r);
-    byte[] y = new byte[n];
+    checkOptimality(1500, 12, 11);
+  }
+
+  /** Large enough for the second thread: the same optimality, and the very same dual point as one thread. */
+  @Test
+  void twoThreadsReachTheSamePointAsOne() {
+    SmoSolver.Solution two = checkOptimality(4000, 10, 5);
+    Random r = new Random(5);
+    float[][] x = gaussian(4000, 10, r);
+    byte[] y = labels(x, r);
+    SmoSolver.Solution one = SmoSolver.solve(KernelMatrix.of(x), identity(4000), y, 1.0, 1e-3, 10_000_000L, false);
+    assertEquals(one.iterations(), two.iterations(), "iterations");
+    assertTrue(java.util.Arrays.equals(one.alpha(), two.alpha()), "alpha");
+  }
+
+  private static int[] identity(int n) {
     int[] rows = new int[n];
     for (int i = 0; i < n; i++) {
-      double score = x[i][0] + 0.5 * x[i][1] + 0.8 * r.nextGaussian(); // ~25% of labels against the rule
-      y[i] = (byte) (score > 0.3 ? 1 : -1);
       rows[i] = i;
     }
+    return rows;
+  }
+
+  /** Labels from a linear rule with noise: ~25% of them against the rule. */
+  private static byte[] labels(float[][] x, Random r) {
+    byte[] y = new byte[x.length];
+    for (int i = 0; i < x.length; i++) {
+      double score = x[i][0] + 0.5 * x[i][1] + 0.8 * r.nextGaussian();
+      y[i] = (byte) (score > 0.3 ? 1 : -1);
+    }
+    return y;
+  }
+
+  private static SmoSolver.Solution checkOptimality(int n, int d, long seed) {
+    Random r = new Random(seed);
+    float[][] x = gaussian(n, d, r);
+    byte[] y = labels(x, r);
     double c = 1.0;
     double eps = 1e-3;
-    SmoSolver.Solution s = SmoSolver.solve(KernelMatrix.of(x), rows, y, c, eps, 10_000_000L);
+    SmoSolver.Solution s = SmoSolver.solve(KernelMatrix.of(x), identity(n), y, c, eps, 10_000_000L, true);
     double[] a = s.alpha();
 
     double balance = 0;
@@ -103,5 +129,6 @@ class SmoSolverTest {
     }
     assertTrue(upMax - lowMin < eps * 1.01, "maximal violation " + (upMax - lowMin) + " within eps");
     assertEquals(free / freeCount, s.rho(), 1e-5, "rho is the mean of y G over free vectors");
+    return s;
   }
 }
