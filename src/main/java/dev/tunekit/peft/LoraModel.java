@@ -46,11 +46,11 @@ public final class LoraModel implements SequenceClassifier {
   private final Map<String, LoraLinear> layers;
   private final Map<String, Tensor> trainable;
 
-  private LoraModel(SequenceClassifier base, LoraConfig config, Map<String, LoraLinear> layers,
-      Map<String, Linear> linears) {
+  /** {@code linears}: every Linear of {@code base} by module name, the LoRA ones among them. */
+  private LoraModel(SequenceClassifier base, LoraConfig config, Map<String, Linear> linears) {
     this.base = base;
     this.config = config;
-    this.layers = layers;
+    this.layers = adapted(linears);
     this.trainable = collectTrainable();
     linears.forEach((name, linear) -> linear.frozen(!trainable.containsKey(name + ".weight")));
   }
@@ -63,10 +63,9 @@ public final class LoraModel implements SequenceClassifier {
     ModelConfig modelConfig = AutoModel.config(modelDir);
     LoraConfig c = config.targetModules() == null
         ? config.withTargets(LoraConfig.defaultTargets(modelConfig.modelType())) : config;
-    Map<String, LoraLinear> layers = new LinkedHashMap<>();
     Map<String, Linear> linears = new LinkedHashMap<>();
-    SequenceClassifier base = AutoModel.forLabels(modelDir, labels, newHead, factory(c, layers, linears));
-    if (layers.isEmpty()) {
+    SequenceClassifier base = AutoModel.forLabels(modelDir, labels, newHead, factory(c, linears));
+    if (adapted(linears).isEmpty()) {
       throw new TunekitException("no module matches the LoRA targets " + c.targetModules() + " in " + modelDir
           + "; for " + modelConfig.modelType() + " use " + LoraConfig.defaultTargets(modelConfig.modelType()));
     }
@@ -83,18 +82,17 @@ public final class LoraModel implements SequenceClassifier {
             + "(PEFT would leave it frozen and random; --peft-compat does that)");
       }
     }
-    return new LoraModel(base, c, layers, linears);
+    return new LoraModel(base, c, linears);
   }
 
   /** Adapters on a randomly initialised model of {@code modelConfig}'s shape (benchmarks). */
   public static LoraModel fresh(ModelConfig modelConfig, LoraConfig config) {
     LoraConfig c = config.targetModules() == null
         ? config.withTargets(LoraConfig.defaultTargets(modelConfig.modelType())) : config;
-    Map<String, LoraLinear> layers = new LinkedHashMap<>();
     Map<String, Linear> linears = new LinkedHashMap<>();
-    SequenceClassifier base = AutoModel.newClassifier(Weights.fresh(modelConfig).withLinears(factory(c, layers, linears)),
+    SequenceClassifier base = AutoModel.newClassifier(Weights.fresh(modelConfig).withLinears(factory(c, linears)),
         modelConfig);
-    return new LoraModel(base, c, layers, linears);
+    return new LoraModel(base, c, linears);
   }
 
   /** The base model in {@code modelDir} with the PEFT adapter in {@code adapterDir} applied. */
@@ -108,10 +106,9 @@ public final class LoraModel implements SequenceClassifier {
     }
     try (SafeTensors file = SafeTensors.open(weightsFile)) {
       Labels labels = adapterLabels(modelDir, adapterDir, file);
-      Map<String, LoraLinear> layers = new LinkedHashMap<>();
       Map<String, Linear> linears = new LinkedHashMap<>();
-      SequenceClassifier base = AutoModel.forLabels(modelDir, labels, true, factory(c, layers, linears), false);
-      LoraModel model = new LoraModel(base, c, layers, linears);
+      SequenceClassifier base = AutoModel.forLabels(modelDir, labels, true, factory(c, linears), false);
+      LoraModel model = new LoraModel(base, c, linears);
       model.loadAdapterWeights(file);
       List<String> random = base.weights().missing().stream().filter(n -> !file.contains(PREFIX + n)).toList();
       if (!random.isEmpty()) {
@@ -122,21 +119,27 @@ public final class LoraModel implements SequenceClassifier {
     }
   }
 
-  /** Wraps the targets in LoRA layers; every layer made lands in {@code linears} (to freeze the base ones). */
-  private static LinearFactory factory(LoraConfig c, Map<String, LoraLinear> layers, Map<String, Linear> linears) {
+  /** Wraps the targets in LoRA layers; every layer made lands in {@code linears}. */
+  private static LinearFactory factory(LoraConfig c, Map<String, Linear> linears) {
     return (w, name, in, out) -> {
-      Linear layer;
-      if (c.targets(name)) {
-        LoraLinear lora = new LoraLinear(w, in, out, c.r(), c.scaling(), c.loraDropout());
-        layers.put(name, lora);
-        layer = lora;
-      } else {
-        layer = new Linear(w, in, out);
-      }
+      Linear layer = c.targets(name) ? new LoraLinear(w, in, out, c.r(), c.scaling(), c.loraDropout())
+          : new Linear(w, in, out);
       linears.put(name, layer);
       return layer;
     };
   }
+
+  /** The LoRA layers among {@code linears}, in model order. */
+  private static Map<String, LoraLinear> adapted(Map<String, Linear> linears) {
+    Map<String, LoraLinear> out = new LinkedHashMap<>();
+    linears.forEach((name, layer) -> {
+      if (layer instanceof LoraLinear lora) {
+        out.put(name, lora);
+      }
+    });
+    return out;
+  }
+
 
   /** Modules under the encoder whose weights the checkpoint lacked and modules_to_save does not cover. */
   private static List<String> freshModules(SequenceClassifier base, LoraConfig c) {
