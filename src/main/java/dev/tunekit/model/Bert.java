@@ -63,11 +63,13 @@ public final class Bert {
     final Tensor wordEmbeddings;
     final Tensor positionEmbeddings;
     final Tensor tokenTypeEmbeddings;
+    final int padTokenId;
     final LayerNorm layerNorm;
     final double dropout;
 
     Embeddings(Weights w, Config c) {
       wordEmbeddings = w.embedding("word_embeddings.weight", c.vocabSize, c.hiddenSize, c.padTokenId);
+      padTokenId = c.padTokenId;
       positionEmbeddings = w.get("position_embeddings.weight", Weights.Init.NORMAL, c.maxPositions, c.hiddenSize);
       tokenTypeEmbeddings = w.get("token_type_embeddings.weight", Weights.Init.NORMAL, c.typeVocabSize, c.hiddenSize);
       layerNorm = new LayerNorm(w.at("LayerNorm"), c.hiddenSize, c.layerNormEps);
@@ -77,9 +79,9 @@ public final class Bert {
     Tensor forward(Tensor inputIds, Tensor tokenTypeIds, boolean training) {
       Positions.check(inputIds, positionEmbeddings);
       Tensor positions = torch.arange(new Scalar(inputIds.size(1)), new TensorOptions(torch.ScalarType.Long));
-      Tensor x = torch.embedding(wordEmbeddings, inputIds)
-          .add(torch.embedding(tokenTypeEmbeddings, tokenTypeIds))
-          .add(torch.embedding(positionEmbeddings, positions));
+      Tensor x = EmbeddingLookup.rows(wordEmbeddings, inputIds, padTokenId)
+          .add(EmbeddingLookup.rows(tokenTypeEmbeddings, tokenTypeIds, EmbeddingLookup.NO_PADDING))
+          .add(EmbeddingLookup.rows(positionEmbeddings, positions, EmbeddingLookup.NO_PADDING));
       return Dropout.apply(layerNorm.forward(x), dropout, training);
     }
   }

@@ -56,11 +56,13 @@ public final class DistilBert {
   static final class Embeddings {
     final Tensor wordEmbeddings;
     final Tensor positionEmbeddings;
+    final int padTokenId;
     final LayerNorm layerNorm;
     final double dropout;
 
     Embeddings(Weights w, Config c) {
       wordEmbeddings = w.embedding("word_embeddings.weight", c.vocabSize, c.dim, c.padTokenId);
+      padTokenId = c.padTokenId;
       positionEmbeddings = w.get("position_embeddings.weight", Weights.Init.NORMAL, c.maxPositions, c.dim);
       layerNorm = new LayerNorm(w.at("LayerNorm"), c.dim, Config.LAYER_NORM_EPS);
       dropout = c.dropout;
@@ -70,7 +72,8 @@ public final class DistilBert {
       Positions.check(inputIds, positionEmbeddings);
       Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(inputIds.size(1)),
           new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long));
-      Tensor x = torch.embedding(wordEmbeddings, inputIds).add(torch.embedding(positionEmbeddings, positions));
+      Tensor x = EmbeddingLookup.rows(wordEmbeddings, inputIds, padTokenId)
+          .add(EmbeddingLookup.rows(positionEmbeddings, positions, EmbeddingLookup.NO_PADDING));
       return Dropout.apply(layerNorm.forward(x), dropout, training);
     }
   }

@@ -24,8 +24,18 @@ public class Linear {
     this.bias = w.get("bias", Weights.Init.ZEROS, out);
   }
 
+  /**
+   * One 2-D matrix product over all leading dimensions. libtorch's {@code linear} picks its kernel
+   * for a 3-D input by whether W requires gradients, so a model in training and the same weights
+   * loaded back would differ in the last bits; a 2-D input always takes the same path.
+   */
   public Tensor forward(Tensor x) {
-    return torch.linear(x, computeWeight(), new TensorOptional(bias));
+    if (x.dim() == 2) {
+      return torch.linear(x, computeWeight(), new TensorOptional(bias));
+    }
+    long[] shape = x.sizes().vec().get();
+    shape[shape.length - 1] = out;
+    return torch.linear(x.reshape(-1, in), computeWeight(), new TensorOptional(bias)).view(shape);
   }
 
   /**
