@@ -32,23 +32,6 @@ public enum Precision {
     };
   }
 
-  /**
-   * Runs {@code work} with autocast off, whatever the caller's precision: for ops whose bf16
-   * kernel is slower than float32 on this CPU (libtorch 2.10's bf16 attention: ~9x slower).
-   */
-  public static <T> T inFloat32(java.util.function.Supplier<T> work) {
-    boolean autocast = torch.is_autocast_enabled(DeviceType.CPU);
-    if (!autocast) {
-      return work.get();
-    }
-    torch.set_autocast_enabled(DeviceType.CPU, false);
-    try {
-      return work.get();
-    } finally {
-      torch.set_autocast_enabled(DeviceType.CPU, true);
-    }
-  }
-
   public static Precision parse(String s) {
     return switch (s.toLowerCase(java.util.Locale.ROOT)) {
       case "fp32", "float32" -> FP32;

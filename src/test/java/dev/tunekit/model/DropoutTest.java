@@ -56,4 +56,24 @@ class DropoutTest {
     double max = hb.to(ScalarType.Float).max().item_double();
     assertEquals(1.109375, max, 0.0, "1/0.9 rounded to bfloat16");
   }
+
+  @Test
+  void neighboursAndOddBf16LengthsAreDrawnIndependently() {
+    Engine.start();
+    torch.manual_seed(9);
+    long n = 1001L * 301; // odd: the last bf16 element is written on its own
+    Tensor y = Dropout.apply(torch.ones(1001, 301).to(ScalarType.BFloat16), 0.1, true).reshape(n).to(ScalarType.Float);
+    Tensor dropped = y.eq(new Scalar(0)).to(ScalarType.Double);
+    assertEquals(0.1, dropped.mean().item_double(), 0.002, "share dropped");
+    Tensor both = dropped.narrow(0, 0, n - 1).mul(dropped.narrow(0, 1, n - 1));
+    assertEquals(0.01, both.mean().item_double(), 0.001, "neighbours dropped together as often as chance says");
+    int keptLast = 0;
+    for (int call = 0; call < 40; call++) {
+      float last = Dropout.apply(torch.ones(3, 3).to(ScalarType.BFloat16), 0.5, true).reshape(9).to(ScalarType.Float)
+          .select(0, 8).item_float();
+      assertTrue(last == 0f || last == 2f, "the odd last element is a mask value: " + last);
+      keptLast += last == 2f ? 1 : 0;
+    }
+    assertTrue(keptLast > 5 && keptLast < 35, "the odd last element is drawn too: kept " + keptLast + " of 40");
+  }
 }
