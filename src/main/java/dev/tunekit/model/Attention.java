@@ -35,12 +35,14 @@ public final class Attention {
     long length = q.size(1);
     long hidden = q.size(2);
     long headDim = hidden / heads;
+    Tensor qh = split(q, heads, headDim);
+    Tensor kh = split(k, heads, headDim);
+    Tensor vh = split(v, heads, headDim);
     double p = training ? dropout : 0.0;
     Tensor context = p > 0 || torch.is_autocast_enabled(DeviceType.CPU)
-        ? eager(split(q, heads, headDim), split(k, heads, headDim), split(v, heads, headDim), keyMask, headDim, p)
+        ? eager(qh, kh, vh, keyMask, headDim, p)
         // Float32 without dropout: libtorch's fused kernel, which never materialises the [T x T] probabilities.
-        : torch.scaled_dot_product_attention(split(q, heads, headDim), split(k, heads, headDim),
-            split(v, heads, headDim), new TensorOptional(keyMask), 0.0, false, new DoubleOptional(), false);
+        : torch.scaled_dot_product_attention(qh, kh, vh, new TensorOptional(keyMask), 0.0, false, new DoubleOptional(), false);
     return context.transpose(1, 2).reshape(batch, length, hidden);
   }
 

@@ -42,53 +42,42 @@ public final class Dropout {
       return x.mul(torch.zeros_like(x));
     }
     long key = torch.empty(1).to(ScalarType.Long).random_().item_long();
-    Mask m = new Mask((int) key, (int) (key >>> 32), (int) Math.round(p * (1 << BITS)));
+    int keyLow = (int) key;
+    int keyHigh = (int) (key >>> 32);
+    int threshold = (int) Math.round(p * (1 << BITS));
     float scale = (float) (1.0 / (1.0 - p));
-    long[] shape = x.sizes().vec().get();
-    long n = x.numel();
+    int n = Math.toIntExact(x.numel());
     boolean bf16 = x.scalar_type().value == ScalarType.BFloat16.value;
-    Tensor mask = torch.empty(shape, new TensorOptions(bf16 ? ScalarType.BFloat16 : ScalarType.Float),
+    Tensor mask = torch.empty(x.sizes().vec().get(), new TensorOptions(bf16 ? ScalarType.BFloat16 : ScalarType.Float),
         new org.bytedeco.pytorch.MemoryFormatOptional());
+    int[] chunk = new int[CHUNK];
+    IntPointer out = new IntPointer(mask.data_ptr());
     if (bf16) {
-      m.bfloat16(new ShortPointer(mask.data_ptr()), Math.toIntExact(n), bfloat16(scale));
+      // Two bfloat16 values to an int (little-endian: the even element in the low half).
+      int bits = bfloat16(scale) & 0xFFFF;
+      int pairs = n / 2;
+      for (int start = 0; start < pairs; start += CHUNK) {
+        int len = Math.min(CHUNK, pairs - start);
+        bfloat16Chunk(chunk, len, start, keyLow, keyHigh, threshold, bits);
+        out.position(start).put(chunk, 0, len);
+      }
+      if (n % 2 == 1) {
+        new ShortPointer(mask.data_ptr()).put(n - 1, (short) (bits & -kept(n - 1, keyLow, keyHigh, threshold)));
+      }
     } else {
-      m.float32(new IntPointer(mask.data_ptr()), Math.toIntExact(n), Float.floatToRawIntBits(scale));
+      // Float32 mask values (kept: 1/(1-p), dropped: 0) written as raw bits.
+      int bits = Float.floatToRawIntBits(scale);
+      for (int start = 0; start < n; start += CHUNK) {
+        int len = Math.min(CHUNK, n - start);
+        float32Chunk(chunk, len, start, keyLow, keyHigh, threshold, bits);
+        out.position(start).put(chunk, 0, len);
+      }
     }
     return x.mul(bf16 || x.scalar_type().value == ScalarType.Float.value ? mask : mask.to(x.scalar_type()));
   }
 
-  /**
-   * One call's mask: element i is kept when the top 24 bits of hash(i, key) reach the threshold.
-   * (Plain static loops over locals: the form the JIT vectorises.)
-   */
-  private record Mask(int keyLow, int keyHigh, int threshold) {
-    /** Float32 mask values (kept: {@code keptBits}, dropped: 0) written as raw bits. */
-    void float32(IntPointer out, int n, int keptBits) {
-      int[] chunk = new int[CHUNK];
-      for (int start = 0; start < n; start += CHUNK) {
-        int len = Math.min(CHUNK, n - start);
-        float32Chunk(chunk, len, start, keyLow, keyHigh, threshold, keptBits);
-        out.position(start).put(chunk, 0, len);
-      }
-      out.position(0);
-    }
-
-    /** Bfloat16 mask values, two to an int (little-endian: the even element in the low half). */
-    void bfloat16(ShortPointer out, int n, short keptBits) {
-      int[] chunk = new int[CHUNK];
-      IntPointer pairs = new IntPointer(out);
-      int bits = keptBits & 0xFFFF;
-      int fullPairs = n / 2;
-      for (int start = 0; start < fullPairs; start += CHUNK) {
-        int len = Math.min(CHUNK, fullPairs - start);
-        bfloat16Chunk(chunk, len, start, keyLow, keyHigh, threshold, bits);
-        pairs.position(start).put(chunk, 0, len);
-      }
-      if (n % 2 == 1) {
-        out.put(n - 1, (short) (bits & -kept(n - 1, keyLow, keyHigh, threshold)));
-      }
-    }
-  }
+  // Element i is kept when the top 24 bits of hash(i, key) reach the threshold. Plain static loops
+  // over locals: the form the JIT vectorises.
 
   private static void float32Chunk(int[] chunk, int len, int start, int lo, int hi, int threshold, int keptBits) {
     for (int j = 0; j < len; j++) {

@@ -30,9 +30,6 @@ public class Linear {
    * loaded back would differ in the last bits; a 2-D input always takes the same path.
    */
   public Tensor forward(Tensor x) {
-    if (x.dim() == 2) {
-      return torch.linear(x, computeWeight(), new TensorOptional(bias));
-    }
     long[] shape = x.sizes().vec().get();
     shape[shape.length - 1] = out;
     return torch.linear(x.reshape(-1, in), computeWeight(), new TensorOptional(bias)).view(shape);
