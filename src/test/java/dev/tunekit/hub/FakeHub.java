@@ -281,12 +281,12 @@ final class FakeHub implements AutoCloseable {
       OutputStream out = x.getResponseBody();
       out.write(bytes, from, length / 2);
       out.flush();
-      if (!interrupt) {
-        try {
-          closing.await(30, TimeUnit.SECONDS); // silent until the test is over
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+      try {
+        // A stall stays silent until the test is over; a cut waits a moment so that most of what was
+        // sent is read before the reset (which discards what the client has not read yet).
+        closing.await(interrupt ? 200 : 30_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       // Failing the handler makes the server drop the connection mid-body.
       throw new IOException("transfer cut on purpose");
