@@ -7,6 +7,7 @@ import dev.tunekit.data.Split;
 import dev.tunekit.data.TextDataset;
 import dev.tunekit.data.TokenizedSplit;
 import dev.tunekit.model.AutoModel;
+import dev.tunekit.model.LinearFactory;
 import dev.tunekit.model.ModelConfig;
 import dev.tunekit.model.Weights;
 import dev.tunekit.pipeline.FeatureCache;
@@ -39,7 +40,7 @@ public final class FeaturesBenchmark {
     TextDataset rt = Datasets.load(DataOptions.of(data.toString()));
     torch.manual_seed(1234);
     Tokenizer tok = AutoModel.tokenizer(tokenizerDir, AutoModel.config(tokenizerDir));
-    FeatureExtractor fx = new FeatureExtractor(AutoModel.newClassifier(Weights.fresh(config), config).encoder(), tok)
+    FeatureExtractor fx = new FeatureExtractor(AutoModel.newEncoder(Weights.fresh(config).withLinears(LinearFactory.FROZEN), config), tok)
         .precision(precision).batchSize(64);
     List<long[]> all = new ArrayList<>();
     for (Split s : rt.splits().values()) {

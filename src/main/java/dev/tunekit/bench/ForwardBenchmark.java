@@ -1,7 +1,8 @@
 package dev.tunekit.bench;
 
-import dev.tunekit.model.DistilBert;
+import dev.tunekit.model.AutoModel;
 import dev.tunekit.model.Encoder;
+import dev.tunekit.model.LinearFactory;
 import dev.tunekit.model.ModelConfig;
 import dev.tunekit.model.Weights;
 import dev.tunekit.tensors.Engine;
@@ -28,8 +29,8 @@ public final class ForwardBenchmark {
   public ForwardBenchmark(ModelConfig config, long seed) {
     Engine.start();
     torch.manual_seed(seed);
-    this.encoder = config instanceof DistilBert.Config d ? new DistilBert.Model(Weights.fresh(config), d)
-        : new dev.tunekit.model.Bert.Model(Weights.fresh(config), (dev.tunekit.model.Bert.Config) config, false);
+    // Frozen as AutoModel.encoder makes it for features: under bf16 the weights are cast once.
+    this.encoder = AutoModel.newEncoder(Weights.fresh(config).withLinears(LinearFactory.FROZEN), config);
     encoder.train(false);
   }
 

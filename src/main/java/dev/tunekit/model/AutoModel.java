@@ -23,12 +23,20 @@ public final class AutoModel {
     return ModelConfig.read(dir);
   }
 
-  /** The bare encoder (DistilBertModel, BertModel without pooler) in evaluation mode. */
+  /**
+   * The bare encoder (DistilBertModel, BertModel without pooler) in evaluation mode, for
+   * inference: its Linear weights are frozen, so under bf16 they are cast once, not per batch.
+   */
   public static Encoder encoder(Path dir) {
     ModelConfig config = config(dir);
-    return load(dir, config, (w, c) -> c instanceof DistilBert.Config d
+    return load(dir, config, (w, c) -> newEncoder(w.withLinears(LinearFactory.FROZEN), c));
+  }
+
+  /** The bare encoder of {@code config}'s architecture, built from {@code w}. */
+  public static Encoder newEncoder(Weights w, ModelConfig config) {
+    return config instanceof DistilBert.Config d
         ? new DistilBert.Model(w, d)
-        : new Bert.Model(w, (Bert.Config) c, false));
+        : new Bert.Model(w, (Bert.Config) config, false);
   }
 
   /** The encoder with its classification head, in evaluation mode. */

@@ -88,9 +88,7 @@ public final class Bert {
 
   /** attention.self (query, key, value) and attention.output (dense, dropout, LayerNorm). */
   static final class SelfAttention {
-    final Linear query;
-    final Linear key;
-    final Linear value;
+    final QueryKeyValue qkv;
     final Linear outputDense;
     final LayerNorm outputLayerNorm;
     final int heads;
@@ -99,9 +97,8 @@ public final class Bert {
 
     SelfAttention(Weights w, Config c) {
       Weights self = w.at("self");
-      query = self.linear("query", c.hiddenSize, c.hiddenSize);
-      key = self.linear("key", c.hiddenSize, c.hiddenSize);
-      value = self.linear("value", c.hiddenSize, c.hiddenSize);
+      qkv = new QueryKeyValue(self.linear("query", c.hiddenSize, c.hiddenSize),
+          self.linear("key", c.hiddenSize, c.hiddenSize), self.linear("value", c.hiddenSize, c.hiddenSize));
       outputDense = w.linear("output.dense", c.hiddenSize, c.hiddenSize);
       outputLayerNorm = new LayerNorm(w.at("output.LayerNorm"), c.hiddenSize, c.layerNormEps);
       heads = c.numHeads;
@@ -111,8 +108,8 @@ public final class Bert {
 
     /** {@code queries} attend over {@code x} (the same tensor, or its first positions). */
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
-      Tensor context = Attention.multiHead(query.forward(queries), key.forward(x), value.forward(x),
-          keyMask, heads, attentionDropout, training);
+      Tensor[] p = qkv.forward(queries, x);
+      Tensor context = Attention.multiHead(p[0], p[1], p[2], keyMask, heads, attentionDropout, training);
       Tensor projected = Dropout.apply(outputDense.forward(context), hiddenDropout, training);
       return outputLayerNorm.forward(projected.add(queries));
     }

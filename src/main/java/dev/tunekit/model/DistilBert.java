@@ -80,17 +80,14 @@ public final class DistilBert {
 
   /** Self-attention with q_lin, k_lin, v_lin and the output projection out_lin. */
   static final class MultiHeadSelfAttention {
-    final Linear qLin;
-    final Linear kLin;
-    final Linear vLin;
+    final QueryKeyValue qkv;
     final Linear outLin;
     final int heads;
     final double dropout;
 
     MultiHeadSelfAttention(Weights w, Config c) {
-      qLin = w.linear("q_lin", c.dim, c.dim);
-      kLin = w.linear("k_lin", c.dim, c.dim);
-      vLin = w.linear("v_lin", c.dim, c.dim);
+      qkv = new QueryKeyValue(w.linear("q_lin", c.dim, c.dim), w.linear("k_lin", c.dim, c.dim),
+          w.linear("v_lin", c.dim, c.dim));
       outLin = w.linear("out_lin", c.dim, c.dim);
       heads = c.numHeads;
       dropout = c.attentionDropout;
@@ -98,8 +95,8 @@ public final class DistilBert {
 
     /** {@code queries} attend over {@code x} (the same tensor, or its first positions). */
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
-      Tensor context = Attention.multiHead(qLin.forward(queries), kLin.forward(x), vLin.forward(x),
-          keyMask, heads, dropout, training);
+      Tensor[] p = qkv.forward(queries, x);
+      Tensor context = Attention.multiHead(p[0], p[1], p[2], keyMask, heads, dropout, training);
       return outLin.forward(context);
     }
   }

@@ -1,5 +1,6 @@
 package dev.tunekit.model;
 
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -16,6 +17,7 @@ public class Linear {
   public final int out;
   private boolean frozen;
   private Tensor bf16Weight;
+  private long weightVersion;
 
   public Linear(Weights w, int in, int out) {
     this.in = in;
@@ -36,7 +38,8 @@ public class Linear {
   }
 
   /**
-   * Marks W as not trained (adapters freeze the base model). Under bf16 autocast a frozen W is
+   * Marks W as not trained (adapters freeze the base model; an encoder loaded for features is
+   * never trained). Under bf16 autocast a frozen W is
    * then cast once and kept, instead of cast again in every forward pass: autocast caches casts
    * only of weights that require gradients. The numbers are the same.
    */
@@ -47,13 +50,30 @@ public class Linear {
 
   /** W was changed in place: a kept copy is stale. */
   protected void weightChanged() {
-    bf16Weight = null;
+    if (bf16Weight != null) {
+      bf16Weight.releaseReference();
+      bf16Weight = null;
+    }
+    weightVersion++;
+  }
+
+  /** Counts the changes of W (and of its frozen state): copies made from W compare it. */
+  long weightVersion() {
+    return weightVersion;
+  }
+
+  /**
+   * Whether this layer may run stacked with others over the same input ({@link QueryKeyValue}):
+   * a frozen W and nothing else in the layer (adapters say no).
+   */
+  protected boolean stackable() {
+    return frozen;
   }
 
   /** The weight the matrix product uses: W, or under bf16 autocast W's kept bf16 copy if W is frozen. */
   protected Tensor computeWeight() {
-    if (!frozen || !torch.is_autocast_enabled(DeviceType.CPU)) {
-      return weight;
+    if (!frozen || !torch.is_autocast_enabled(DeviceType.CPU) || weight.requires_grad() && GradMode.is_enabled()) {
+      return weight; // a W that autograd may train is never replaced by a copy
     }
     if (bf16Weight == null) {
       // Not an inference tensor (autograd saves it for the input gradient); one more reference so

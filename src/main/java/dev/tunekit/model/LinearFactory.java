@@ -10,4 +10,11 @@ public interface LinearFactory {
   Linear create(Weights w, String name, int in, int out);
 
   LinearFactory PLAIN = (w, name, in, out) -> new Linear(w, in, out);
+
+  /** Layers whose weights are never trained (inference only): see {@link Linear#frozen}. */
+  LinearFactory FROZEN = (w, name, in, out) -> {
+    Linear linear = new Linear(w, in, out);
+    linear.frozen(true);
+    return linear;
+  };
 }

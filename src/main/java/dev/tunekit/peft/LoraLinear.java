@@ -36,6 +36,11 @@ public final class LoraLinear extends Linear {
   }
 
   @Override
+  protected boolean stackable() {
+    return false; // the adapter's product is added to W's
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     Tensor y = super.forward(x);
     if (merged) {
