@@ -1,6 +1,7 @@
 package dev.tunekit.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunekit.tensors.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +140,8 @@ public final class Bert {
 
     /** The layer's output at the positions of {@code queries} only (a prefix of {@code x}). */
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
-      Tensor a = attention.forward(queries, x, keyMask, training);
-      Tensor h = outputDense.forward(activation.apply(intermediateDense.forward(a)));
+      Tensor a = Tensors.freeingTemporaries(() -> attention.forward(queries, x, keyMask, training));
+      Tensor h = Tensors.freeingTemporaries(() -> outputDense.forward(activation.apply(intermediateDense.forward(a))));
       return outputLayerNorm.forward(Dropout.apply(h, dropout, training).add(a));
     }
   }
@@ -178,7 +179,8 @@ public final class Bert {
         states.add(x);
       }
       for (Layer layer : layers) {
-        x = layer.forward(x, keyMask, training);
+        Tensor in = x;
+        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
         if (allHiddenStates) {
           states.add(x);
         }
@@ -192,7 +194,9 @@ public final class Bert {
       Tensor x = embeddings.forward(inputIds, torch.zeros_like(inputIds), training);
       int last = layers.size() - 1;
       for (int i = 0; i < last; i++) {
-        x = layers.get(i).forward(x, keyMask, training);
+        Layer layer = layers.get(i);
+        Tensor in = x;
+        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
       }
       return layers.get(last).forward(x.narrow(1, 0, 1), x, keyMask, training).select(1, 0);
     }

@@ -1,6 +1,7 @@
 package dev.tunekit.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunekit.tensors.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,8 +141,9 @@ public final class DistilBert {
 
     /** The layer's output at the positions of {@code queries} only (a prefix of {@code x}). */
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
-      Tensor sa = saLayerNorm.forward(attention.forward(queries, x, keyMask, training).add(queries));
-      return outputLayerNorm.forward(ffn.forward(sa, training).add(sa));
+      Tensor sa = Tensors.freeingTemporaries(
+          () -> saLayerNorm.forward(attention.forward(queries, x, keyMask, training).add(queries)));
+      return outputLayerNorm.forward(Tensors.freeingTemporaries(() -> ffn.forward(sa, training)).add(sa));
     }
   }
 
@@ -171,7 +173,8 @@ public final class DistilBert {
         states.add(x);
       }
       for (TransformerBlock layer : layers) {
-        x = layer.forward(x, keyMask, training);
+        Tensor in = x;
+        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
         if (allHiddenStates) {
           states.add(x);
         }
@@ -185,7 +188,9 @@ public final class DistilBert {
       Tensor x = embeddings.forward(inputIds, training);
       int last = layers.size() - 1;
       for (int i = 0; i < last; i++) {
-        x = layers.get(i).forward(x, keyMask, training);
+        TransformerBlock layer = layers.get(i);
+        Tensor in = x;
+        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
       }
       return layers.get(last).forward(x.narrow(1, 0, 1), x, keyMask, training).select(1, 0);
     }
