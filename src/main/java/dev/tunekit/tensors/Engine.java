@@ -34,6 +34,23 @@ public final class Engine {
     started = true;
   }
 
+  /**
+   * Starts loading libtorch on a daemon thread and returns at once, so that loading (1-2 s) overlaps
+   * work that needs no tensors (finding or preparing a model folder). {@link #start()} waits for it.
+   * A failure there is not lost: the next {@code start()} tries again and reports it.
+   */
+  public static void startInBackground() {
+    Thread loader = new Thread(() -> {
+      try {
+        start();
+      } catch (RuntimeException | LinkageError e) {
+        // start() on the caller's thread meets the same problem and reports it
+      }
+    }, "tunekit-engine-start");
+    loader.setDaemon(true);
+    loader.start();
+  }
+
   /** Loads libtorch and uses {@code threads} intra-op threads (0 or less: all cores). */
   public static synchronized void start(int threads) {
     start();
