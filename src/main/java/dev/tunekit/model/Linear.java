@@ -1,8 +1,7 @@
 package dev.tunekit.model;
 
+import dev.tunekit.tensors.Tensors;
 import org.bytedeco.pytorch.GradMode;
-import org.bytedeco.pytorch.InferenceMode;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -76,12 +75,7 @@ public class Linear {
       return weight; // a W that autograd may train is never replaced by a copy
     }
     if (bf16Weight == null) {
-      // Not an inference tensor (autograd saves it for the input gradient); one more reference so
-      // that the caller's PointerScope does not free it (it outlives the step).
-      try (InferenceMode normal = new InferenceMode(false); NoGradGuard noGrad = new NoGradGuard()) {
-        bf16Weight = weight.detach().to(ScalarType.BFloat16);
-      }
-      bf16Weight.retainReference();
+      bf16Weight = Tensors.kept(() -> weight.detach().to(ScalarType.BFloat16));
     }
     return bf16Weight;
   }

@@ -1,9 +1,8 @@
 package dev.tunekit.model;
 
+import dev.tunekit.tensors.Tensors;
 import java.util.Arrays;
 import org.bytedeco.pytorch.GradMode;
-import org.bytedeco.pytorch.InferenceMode;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
@@ -93,13 +92,8 @@ final class QueryKeyValue {
         weights.push_back(p.weight);
         biases.push_back(p.bias);
       }
-      // Kept across batches and inference scopes: not inference tensors, not freed by a PointerScope.
-      try (InferenceMode normal = new InferenceMode(false); NoGradGuard noGrad = new NoGradGuard()) {
-        weight = torch.cat(weights, 0).to(type);
-        bias = torch.cat(biases, 0).to(type);
-      }
-      weight.retainReference();
-      bias.retainReference();
+      weight = Tensors.kept(() -> torch.cat(weights, 0).to(type));
+      bias = Tensors.kept(() -> torch.cat(biases, 0).to(type));
     }
   }
 }

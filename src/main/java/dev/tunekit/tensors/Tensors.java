@@ -1,15 +1,31 @@
 package dev.tunekit.tensors;
 
-import org.bytedeco.javacpp.FloatPointer;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Copies between libtorch tensors and Java arrays, and the lifetime of temporaries. */
 public final class Tensors {
   private Tensors() {}
+
+  /**
+   * A tensor made to be kept across batches (a weight's bf16 copy): made outside inference mode
+   * (autograd may save it for an input gradient later) without a gradient, and with one more
+   * reference, so that no {@link PointerScope} frees it; {@link Tensor#releaseReference()} drops it.
+   */
+  public static Tensor kept(Supplier<Tensor> make) {
+    Tensor t;
+    try (InferenceMode normal = new InferenceMode(false); NoGradGuard noGrad = new NoGradGuard()) {
+      t = make.get();
+    }
+    t.retainReference();
+    return t;
+  }
 
   /**
    * Runs {@code step} so that the tensors it makes and drops are freed when it returns, not when
