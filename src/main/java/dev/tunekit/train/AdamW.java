@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -156,15 +157,21 @@ public final class AdamW {
     this.step = steps;
   }
 
-  /** The global L2 norm of every group's gradient. */
+  /**
+   * The global L2 norm of every parameter's gradient, as {@code clip_grad_norm_} computes it: the
+   * norm of the per-parameter norms. libtorch sums float32 squares in long runs, so one norm over
+   * a whole flat group (66M values for DistilBERT) came out 0.65% low; per parameter the error
+   * is PyTorch's own.
+   */
   public static double gradNorm(List<ParameterGroup> groups) {
     try (NoGradGuard noGrad = new NoGradGuard(); PointerScope scope = new PointerScope()) {
-      double sq = 0;
+      TensorVector norms = new TensorVector();
       for (ParameterGroup g : groups) {
-        double n = g.grad().norm().item_double();
-        sq += n * n;
+        for (Tensor p : g.parameters().values()) {
+          norms.push_back(torch.linalg_vector_norm(p.grad()));
+        }
       }
-      return Math.sqrt(sq);
+      return torch.linalg_vector_norm(torch.stack(norms)).item_double();
     }
   }
 
