@@ -49,6 +49,9 @@ public final class BenchSuite {
         throw new TunekitException("--mode " + mode + " is unknown; use forward, features, finetune or lora");
       }
     }
+    if ((options.lengths().equals("rt") || options.modes().contains("features")) && options.tokenizer() == null) {
+      throw new TunekitException("--lengths rt and --mode features tokenize Rotten Tomatoes: give a tokenizer folder");
+    }
     if (options.rounds() < 1) {
       throw new TunekitException("--rounds must be at least 1");
     }
@@ -99,6 +102,16 @@ public final class BenchSuite {
         }
       }
     }
+    ObjectNode results = summary(all, out);
+    ceilings.forEach((p, g) -> results.putObject("ceiling." + p).put("gflops", median(g)));
+    results.putObject("settings").put("lengths", o.lengths()).put("group_by_length", o.groupByLength())
+        .put("batch_size", o.batchSize()).put("steps", o.steps()).put("warmup", o.warmup())
+        .put("threads", Engine.threads()).put("rounds", o.rounds()).put("fp32_matrix_products", Machine.fp32Kernels());
+    return results;
+  }
+
+  /** Per mode and precision: the medians over rounds (and each round's figures), printed when there were several. */
+  private ObjectNode summary(Map<String, List<Measurement>> all, PrintWriter out) {
     ObjectNode results = new ObjectMapper().createObjectNode();
     if (o.rounds() > 1) {
       out.printf("medians of %d rounds (peak: the lowest)%n%-9s %-5s %10s %8s %9s%s%n", o.rounds(), "mode", "prec", "samples/s", "ceiling", "peak MB",
@@ -132,10 +145,6 @@ public final class BenchSuite {
                 String.join(" ", ms.stream().map(m -> String.format("%.2fx", m.ratio())).toList())));
       }
     });
-    ceilings.forEach((p, g) -> results.putObject("ceiling." + p).put("gflops", median(g)));
-    results.putObject("settings").put("lengths", o.lengths()).put("group_by_length", o.groupByLength())
-        .put("batch_size", o.batchSize()).put("steps", o.steps()).put("warmup", o.warmup())
-        .put("threads", Engine.threads()).put("rounds", o.rounds()).put("fp32_matrix_products", Machine.fp32Kernels());
     return results;
   }
 
