@@ -150,7 +150,6 @@ public final class BenchSuite {
 
   private Measurement measure(String mode, String p, double ceiling, PrintWriter out) {
     Precision precision = Precision.parse(p);
-    var batches = batches();
     Memory.resetPeak();
     double samples;
     double ms;
@@ -165,20 +164,20 @@ public final class BenchSuite {
             r.sentences(), r.seconds(), r.gflops(), r.trainRows(), r.dims(), r.svmSeconds());
       }
       case "forward" -> {
-        var r = new ForwardBenchmark(config, 1234).run(precision, batches, untimed(), o.groupByLength());
+        var r = new ForwardBenchmark(config, 1234).run(precision, batches(), untimed(), o.groupByLength());
         samples = r.samplesPerSecond();
         ms = r.medianStepMillis();
         gflops = r.gflops();
       }
       case "finetune" -> {
         var r = TrainBenchmark.run(TrainBenchmark.fullFineTuning(config.withLabels(Labels.generic(2)), 1234), precision,
-            batches, untimed(), 3, o.groupByLength());
+            batches(), untimed(), 3, o.groupByLength());
         samples = r.samplesPerSecond();
         ms = r.medianStepMillis();
         gflops = r.gflops();
       }
       default -> {
-        var r = TrainBenchmark.run(TrainBenchmark.lora(config, 1234), precision, batches, untimed(), 2, o.groupByLength());
+        var r = TrainBenchmark.run(TrainBenchmark.lora(config, 1234), precision, batches(), untimed(), 2, o.groupByLength());
         samples = r.samplesPerSecond();
         ms = r.medianStepMillis();
         gflops = r.gflops();
