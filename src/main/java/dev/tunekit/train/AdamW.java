@@ -1,12 +1,15 @@
 package dev.tunekit.train;
 
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.CompilationUnit;
+import org.bytedeco.pytorch.Function;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.QualifiedName;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -21,14 +24,14 @@ import org.bytedeco.pytorch.global.torch;
  * </pre>
  */
 public final class AdamW {
-  private static final int CHUNK = 4096;
-
   private final List<ParameterGroup> groups;
   private final double beta1;
   private final double beta2;
   private final double eps;
   private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
   private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
+  /** Per group the step count as the fused kernel reads it (a float32 scalar, as torch keeps state["step"]). */
+  private final Map<String, Tensor> stepCount = new LinkedHashMap<>();
   private long step;
 
   public AdamW(List<ParameterGroup> groups) {
@@ -43,6 +46,7 @@ public final class AdamW {
     for (ParameterGroup g : groups) {
       expAvg.put(g.name(), torch.zeros_like(g.data()));
       expAvgSq.put(g.name(), torch.zeros_like(g.data()));
+      stepCount.put(g.name(), torch.zeros(1));
     }
   }
 
@@ -53,79 +57,45 @@ public final class AdamW {
 
   /**
    * One update with every gradient scaled by {@code gradScale} first (clipping by global norm)
-   * and, with {@code zeroGrad}, the gradients zeroed afterwards: the same result as
-   * {@code g *= scale; step(lr); g.zero_()}, in one sweep of memory instead of three.
+   * and, with {@code zeroGrad}, the gradients zeroed afterwards: {@code g *= scale; step(lr); g.zero_()}.
    */
   public void step(double lr, double gradScale, boolean zeroGrad) {
     step++;
-    double bias1 = 1 - Math.pow(beta1, step);
-    double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    for (ParameterGroup g : groups) {
-      fusedStep(g, lr, bias1, bias2Sqrt, (float) gradScale, zeroGrad);
+    try (NoGradGuard noGrad = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+      for (ParameterGroup g : groups) {
+        if (gradScale != 1.0) {
+          g.grad().mul_(new Scalar(gradScale)); // as clip_grad_norm_ scales, to the bit
+        }
+        stepCount.get(g.name()).fill_(new Scalar(step));
+        FusedKernel.FUNCTION.apply(new IValueVector(new IValue(g.data()), new IValue(g.grad()),
+            new IValue(expAvg.get(g.name())), new IValue(expAvgSq.get(g.name())),
+            new IValue(stepCount.get(g.name())), new IValue(lr), new IValue(beta1), new IValue(beta2),
+            new IValue(g.weightDecay()), new IValue(eps)));
+        if (zeroGrad) {
+          g.zeroGrad();
+        }
+      }
     }
   }
 
   /**
-   * The whole update in one pass over memory, split across the cores: each element's p, g, m and
-   * v are read once and p, m, v written once (eight libtorch ops would sweep the buffers ~20 times;
-   * AdamW is memory-bound). Same arithmetic as torch.optim.AdamW, in double per element.
+   * libtorch's fused AdamW kernel ({@code aten::_fused_adamw_}, what {@code torch.optim.AdamW(fused=True)}
+   * runs): one vectorised, multi-threaded pass that reads p, g, m and v once and writes p, m and v
+   * once (AdamW is memory-bound; a Java loop paid twice as long for copying buffers into arrays it
+   * could vectorise). The Java presets do not bind the op, so a two-line TorchScript calls it. The
+   * unit holds one more reference: the first step may load this class inside a PointerScope.
    */
-  private void fusedStep(ParameterGroup g, double lr, double bias1, double bias2Sqrt, float gradScale,
-      boolean zeroGrad) {
-    int n = (int) g.data().numel();
-    FloatBuffer p = floats(g.data(), n);
-    FloatBuffer grad = floats(g.grad(), n);
-    FloatBuffer m = floats(expAvg.get(g.name()), n);
-    FloatBuffer v = floats(expAvgSq.get(g.name()), n);
-    double decay = 1 - lr * g.weightDecay();
-    double stepSize = lr / bias1;
-    double b1 = beta1;
-    double b2 = beta2;
-    double e = eps;
-    float decayF = (float) decay;
-    float c1 = (float) b1;
-    float c1m = (float) (1 - b1);
-    float c2 = (float) b2;
-    float c2m = (float) (1 - b2);
-    float invBias2 = (float) (1 / bias2Sqrt);
-    float epsF = (float) e;
-    float stepF = (float) stepSize;
-    int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 65536));
-    java.util.stream.IntStream.range(0, parts).parallel().forEach(part -> {
-      int from = (int) ((long) n * part / parts);
-      int to = (int) ((long) n * (part + 1) / parts);
-      // Chunks copied into heap arrays, so the JIT vectorises the arithmetic (it does not on direct buffers).
-      float[] pc = new float[CHUNK];
-      float[] gc = new float[CHUNK];
-      float[] mc = new float[CHUNK];
-      float[] vc = new float[CHUNK];
-      float[] zeros = new float[CHUNK];
-      for (int start = from; start < to; start += CHUNK) {
-        int len = Math.min(CHUNK, to - start);
-        p.get(start, pc, 0, len);
-        grad.get(start, gc, 0, len);
-        m.get(start, mc, 0, len);
-        v.get(start, vc, 0, len);
-        if (zeroGrad) {
-          grad.put(start, zeros, 0, len);
-        }
-        for (int i = 0; i < len; i++) {
-          float gi = gc[i] * gradScale;
-          float mi = c1 * mc[i] + c1m * gi;
-          float vi = c2 * vc[i] + c2m * gi * gi;
-          mc[i] = mi;
-          vc[i] = vi;
-          pc[i] = pc[i] * decayF - stepF * mi / ((float) Math.sqrt(vi) * invBias2 + epsF);
-        }
-        p.put(start, pc, 0, len);
-        m.put(start, mc, 0, len);
-        v.put(start, vc, 0, len);
-      }
-    });
-  }
-
-  private static FloatBuffer floats(Tensor t, int n) {
-    return new FloatPointer(t.data_ptr()).capacity(n).limit(n).asBuffer();
+  private static final class FusedKernel {
+    private static final CompilationUnit UNIT = (CompilationUnit) torch.compile("""
+        def adamw_step(param: Tensor, grad: Tensor, exp_avg: Tensor, exp_avg_sq: Tensor, step: Tensor,
+                 lr: float, beta1: float, beta2: float, weight_decay: float, eps: float):
+            params = [param]
+            torch._fused_adamw_(params, [grad], [exp_avg], [exp_avg_sq], [], [step], lr=lr, beta1=beta1,
+                beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)
+            # Returned because TorchScript drops an in-place op on lists that nothing reads afterwards.
+            return params
+        """).retainReference();
+    private static final Function FUNCTION = UNIT.get_function(new QualifiedName("adamw_step"));
   }
 
   public long steps() {
