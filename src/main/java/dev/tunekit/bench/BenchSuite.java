@@ -74,7 +74,7 @@ public final class BenchSuite {
         o.model() == null ? "DistilBERT-base shape" : "shape of " + o.model(), o.batchSize(),
         (o.lengths().equals("rt") ? "real Rotten Tomatoes" : "RT-like synthetic") + (o.groupByLength() ? " length-grouped" : ""),
         Engine.threads(), o.groupByLength() ? "whole-run rate" : "median", o.steps(), o.warmup());
-    out.println("fp32 matrix products: " + Machine.fp32Kernels());
+    out.println("fp32 matrix products: " + Machine.fp32Kernels() + "; OpenMP threads between ops: " + Machine.openMpWait());
     Machine.fp32KernelWarning().ifPresent(w -> out.println("note: " + w));
     Map<String, List<Measurement>> all = new LinkedHashMap<>();
     Map<String, List<Double>> ceilings = new LinkedHashMap<>();
@@ -106,7 +106,8 @@ public final class BenchSuite {
     ceilings.forEach((p, g) -> results.putObject("ceiling." + p).put("gflops", median(g)));
     results.putObject("settings").put("lengths", o.lengths()).put("group_by_length", o.groupByLength())
         .put("batch_size", o.batchSize()).put("steps", o.steps()).put("warmup", o.warmup())
-        .put("threads", Engine.threads()).put("rounds", o.rounds()).put("fp32_matrix_products", Machine.fp32Kernels());
+        .put("threads", Engine.threads()).put("rounds", o.rounds()).put("fp32_matrix_products", Machine.fp32Kernels())
+        .put("openmp_wait", Machine.openMpWait());
     return results;
   }
 

@@ -26,6 +26,7 @@ public final class Machine {
     m.put("tunekit", v == null ? "development build" : v);
     m.put("libtorch", "2.10.0 via org.bytedeco:pytorch:2.10.0-1.5.13 (CPU)");
     m.put("fp32 matrix products", fp32Kernels());
+    m.put("OpenMP threads between ops", openMpWait());
     m.put("tokenizers", "ai.djl.huggingface:tokenizers 0.38.0");
     return m;
   }
@@ -38,6 +39,19 @@ public final class Machine {
     String forced = System.getenv("OPENBLAS_CORETYPE");
     return forced == null || forced.isBlank() ? "OpenBLAS, kernels for the detected CPU"
         : "OpenBLAS, " + forced + " kernels (OPENBLAS_CORETYPE=" + forced + " in the environment)";
+  }
+
+  /**
+   * What libtorch's OpenMP threads do when an op ends, as the environment sets it (the launcher:
+   * spin briefly for mostly-bf16 runs, sleep where float32 products run): a visible factor in speed.
+   */
+  public static String openMpWait() {
+    String spin = System.getenv("GOMP_SPINCOUNT");
+    String policy = System.getenv("OMP_WAIT_POLICY");
+    if (spin != null && !spin.isBlank()) {
+      return "spin " + spin.strip() + " (GOMP_SPINCOUNT), then sleep";
+    }
+    return policy == null || policy.isBlank() ? "OpenMP's default wait" : "wait policy " + policy.strip() + " (OMP_WAIT_POLICY)";
   }
 
   /**
