@@ -165,7 +165,7 @@ public final class BenchSuite {
             r.sentences(), r.seconds(), r.gflops(), r.trainRows(), r.dims(), r.svmSeconds());
       }
       case "forward" -> {
-        var r = new ForwardBenchmark(config, 1234).run(precision, batches(), untimed(), o.groupByLength());
+        var r = new ForwardBenchmark(config, 1234).run(precision, batches(), untimed());
         samples = r.samplesPerSecond();
         ms = r.medianStepMillis();
         gflops = r.gflops();

@@ -6,10 +6,10 @@ import dev.tunekit.model.LinearFactory;
 import dev.tunekit.model.ModelConfig;
 import dev.tunekit.model.Weights;
 import dev.tunekit.tensors.Engine;
+import dev.tunekit.tensors.InferenceStreams;
 import dev.tunekit.tensors.Precision;
 import dev.tunekit.tensors.Tensors;
 import dev.tunekit.tokenize.Batch;
-import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
@@ -17,7 +17,7 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Feature-extraction throughput: encoder forward pass under inference mode, [CLS] vectors out,
- * the way {@code bench_distilbert.py}'s infer modes measure it. Warm-up steps, then the median.
+ * the way {@code bench_distilbert.py}'s infer modes measure it. Warm-up batches, then the timed ones.
  */
 public final class ForwardBenchmark {
   /** Samples per second (median step) and tokens per second (real tokens, padding excluded). */
@@ -34,29 +34,34 @@ public final class ForwardBenchmark {
     encoder.train(false);
   }
 
-  public Result run(Precision precision, List<List<long[]>> batches, int warmup, boolean grouped) {
-    StepTimes times = new StepTimes(batches.size() - warmup, grouped);
+  /**
+   * The batches run as features run them, on {@link InferenceStreams} (two batches at once on two
+   * cores), so a step's own time is not the rate: the rate is always the whole timed run's, and
+   * the step time reported is the run's time per batch.
+   */
+  public Result run(Precision precision, List<List<long[]>> batches, int warmup) {
+    InferenceStreams.run(batches.subList(0, warmup), b -> pass(b, precision), (i, ignored) -> { });
+    List<List<long[]>> timed = batches.subList(warmup, batches.size());
     long tokens = 0;
-    long samples = 0;
     double flops = 0;
-    try (InferenceMode guard = new InferenceMode()) {
-      for (int i = 0; i < batches.size(); i++) {
-        long start = System.nanoTime();
-        try (PointerScope scope = new PointerScope(); Precision.Region r = precision.enter()) {
-          Batch batch = Batch.pad(batches.get(i), 0);
-          Tensors.toFloats(encoder.firstToken(batch.inputIds(), batch.attentionMask()));
-          if (i >= warmup) {
-            tokens += Arrays.stream(batch.lengths()).sum();
-            samples += batch.size();
-            flops += Flops.forwardFirstToken(encoder.config(), batches.get(i), TrainBenchmark.ffn(encoder.config()));
-          }
-        }
-        if (i >= warmup) {
-          times.add((System.nanoTime() - start) / 1e6);
-        }
-      }
+    for (List<long[]> b : timed) {
+      tokens += b.stream().mapToLong(ids -> ids.length).sum();
+      flops += Flops.forwardFirstToken(encoder.config(), b, TrainBenchmark.ffn(encoder.config()));
     }
-    return new Result(precision, times.perSecond(samples), times.perSecond(tokens), times.medianMillis(),
-        batches.size() - warmup, times.perSecond(flops) / 1e9);
+    long start = System.nanoTime();
+    InferenceStreams.run(timed, b -> pass(b, precision), (i, ignored) -> { });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long samples = timed.stream().mapToLong(List::size).sum();
+    return new Result(precision, samples / seconds, tokens / seconds, 1000 * seconds / timed.size(), timed.size(),
+        flops / seconds / 1e9);
+  }
+
+  private boolean pass(List<long[]> rows, Precision precision) {
+    try (InferenceMode guard = new InferenceMode(); PointerScope scope = new PointerScope();
+        Precision.Region r = precision.enter()) {
+      Batch batch = Batch.pad(rows, 0);
+      Tensors.toFloats(encoder.firstToken(batch.inputIds(), batch.attentionMask()));
+      return true;
+    }
   }
 }

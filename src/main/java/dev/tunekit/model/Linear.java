@@ -48,7 +48,7 @@ public class Linear {
   }
 
   /** W was changed in place: a kept copy is stale. */
-  protected void weightChanged() {
+  protected synchronized void weightChanged() {
     if (bf16Weight != null) {
       bf16Weight.releaseReference();
       bf16Weight = null;
@@ -74,9 +74,11 @@ public class Linear {
     if (!frozen || !torch.is_autocast_enabled(DeviceType.CPU) || weight.requires_grad() && GradMode.is_enabled()) {
       return weight; // a W that autograd may train is never replaced by a copy
     }
-    if (bf16Weight == null) {
-      bf16Weight = Tensors.kept(() -> weight.detach().to(ScalarType.BFloat16));
+    synchronized (this) { // inference streams may ask for it at the same time
+      if (bf16Weight == null) {
+        bf16Weight = Tensors.kept(() -> weight.detach().to(ScalarType.BFloat16));
+      }
+      return bf16Weight;
     }
-    return bf16Weight;
   }
 }

@@ -66,13 +66,19 @@ final class QueryKeyValue {
     Tensor[] forward(Tensor x) {
       ScalarType type = torch.is_autocast_enabled(DeviceType.CPU) ? ScalarType.BFloat16 : ScalarType.Float;
       long version = Arrays.stream(parts).mapToLong(Linear::weightVersion).sum();
-      if (weight == null || weight.scalar_type().value != type.value || builtFrom != version) {
-        build(type);
-        builtFrom = version;
+      Tensor w;
+      Tensor b;
+      synchronized (this) { // inference streams share the stack
+        if (weight == null || weight.scalar_type().value != type.value || builtFrom != version) {
+          build(type);
+          builtFrom = version;
+        }
+        w = weight;
+        b = bias;
       }
       long[] shape = x.sizes().vec().get();
-      shape[shape.length - 1] = weight.size(0);
-      Tensor y = torch.linear(x.reshape(-1, x.size(-1)), weight, new TensorOptional(bias)).view(shape);
+      shape[shape.length - 1] = w.size(0);
+      Tensor y = torch.linear(x.reshape(-1, x.size(-1)), w, new TensorOptional(b)).view(shape);
       TensorVector pieces = y.split_with_sizes(widths, -1);
       Tensor[] out = new Tensor[parts.length];
       for (int i = 0; i < out.length; i++) {

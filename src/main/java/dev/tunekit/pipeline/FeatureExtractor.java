@@ -5,6 +5,7 @@ import dev.tunekit.model.Encoder;
 import dev.tunekit.model.EncoderOutput;
 import dev.tunekit.model.ModelConfig;
 import dev.tunekit.report.ProgressBar;
+import dev.tunekit.tensors.InferenceStreams;
 import dev.tunekit.tensors.Precision;
 import dev.tunekit.tensors.Tensors;
 import dev.tunekit.tokenize.Batch;
@@ -100,30 +101,34 @@ public final class FeatureExtractor implements AutoCloseable {
     Integer[] order = IntStream.range(0, ids.size()).boxed().toArray(Integer[]::new);
     java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length).reversed());
     float[][] out = new float[ids.size()][];
+    List<List<long[]>> chunks = new ArrayList<>();
+    for (int start = 0; start < order.length; start += batchSize) {
+      List<long[]> chunk = new ArrayList<>();
+      for (int i = start; i < Math.min(order.length, start + batchSize); i++) {
+        chunk.add(ids.get(order[i]));
+      }
+      chunks.add(chunk);
+    }
     long begin = System.nanoTime();
     ProgressBar bar = new ProgressBar("features", ids.size()).enabled(progress && ids.size() >= 1000);
-    try (InferenceMode noGrad = new InferenceMode()) {
-      for (int start = 0; start < order.length; start += batchSize) {
-        int end = Math.min(order.length, start + batchSize);
-        List<long[]> chunk = new ArrayList<>();
-        for (int i = start; i < end; i++) {
-          chunk.add(ids.get(order[i]));
-        }
-        float[][] vectors = embedBatch(chunk, pooling);
-        for (int i = start; i < end; i++) {
-          out[order[i]] = vectors[i - start];
-        }
-        bar.update(end, "", end / Math.max(1e-9, (System.nanoTime() - begin) / 1e9), "texts");
+    InferenceStreams.run(chunks, chunk -> embedBatch(chunk, pooling), (k, vectors) -> {
+      int start = k * batchSize;
+      for (int i = 0; i < vectors.length; i++) {
+        out[order[start + i]] = vectors[i];
       }
-    }
+      int end = start + vectors.length;
+      bar.update(end, "", end / Math.max(1e-9, (System.nanoTime() - begin) / 1e9), "texts");
+    });
+    passes += chunks.size();
     return out;
   }
 
+  /** One batch's vectors, on whichever thread runs it (inference mode and precision are per thread). */
   private float[][] embedBatch(List<long[]> chunk, Pooling pooling) {
-    try (PointerScope scope = new PointerScope();
+    try (InferenceMode noGrad = new InferenceMode();
+        PointerScope scope = new PointerScope();
         Precision.Region region = precision.enter()) {
       Batch batch = Batch.pad(chunk, tokenizer.padId());
-      passes++;
       if (pooling == Pooling.CLS && layer < 0) {
         return Tensors.toMatrix(encoder.firstToken(batch.inputIds(), batch.attentionMask()).to(ScalarType.Float));
       }
