@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -50,23 +51,30 @@ public final class InferenceStreams {
     int blasThreads = openblas_full.openblas_get_num_threads();
     openblas_full.openblas_set_num_threads(1);
     List<Future<O>> results = new ArrayList<>();
+    AtomicBoolean stopped = new AtomicBoolean();
     try {
       for (I input : inputs) {
-        results.add(executor.submit(() -> work.apply(input)));
+        results.add(executor.submit(() -> stopped.get() ? null : work.apply(input)));
       }
       for (int i = 0; i < results.size(); i++) {
         done.accept(i, get(results.get(i)));
       }
     } finally {
-      results.forEach(f -> f.cancel(false));
+      stopped.set(true); // after a failure the batches not yet started are skipped
+      boolean interrupted = false;
       for (Future<O> f : results) {
         try {
-          f.get();
-        } catch (Exception e) {
-          // already reported, or cancelled: only waiting for running batches to end
+          f.get(); // no stream may still be running when this returns
+        } catch (ExecutionException e) {
+          // the first failure is already on its way to the caller
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
       }
       openblas_full.openblas_set_num_threads(blasThreads);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
