@@ -38,6 +38,7 @@ public final class InferenceStreams {
    * Runs {@code work} on every input, in parallel streams when there are several cores and inputs,
    * and hands each result to {@code done} on the calling thread, in input order. {@code work} runs
    * on a stream's thread: thread-local state (inference mode, autocast, PointerScope) is its own to set.
+   * Called from a stream (one libtorch thread) it runs in place; two callers at once take turns.
    */
   public static <I, O> void run(List<I> inputs, Function<I, O> work, BiConsumer<Integer, O> done) {
     int streams = Math.min(Engine.threads(), inputs.size());
@@ -47,6 +48,12 @@ public final class InferenceStreams {
       }
       return;
     }
+    synchronized (InferenceStreams.class) { // one set of streams, one OpenBLAS setting
+      runOnStreams(inputs, work, done);
+    }
+  }
+
+  private static <I, O> void runOnStreams(List<I> inputs, Function<I, O> work, BiConsumer<Integer, O> done) {
     ExecutorService executor = pool(Engine.threads());
     int blasThreads = openblas_full.openblas_get_num_threads();
     openblas_full.openblas_set_num_threads(1);

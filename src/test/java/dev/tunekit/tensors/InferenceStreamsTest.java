@@ -48,6 +48,20 @@ class InferenceStreamsTest {
     assertEquals(blasBefore, openblas_full.openblas_get_num_threads(), "OpenBLAS's thread count restored");
   }
 
+  /** A stream's work that itself runs batches (an extractor inside a job) runs them in place: no deadlock. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aRunInsideAStreamRunsInPlace() {
+    Engine.start();
+    List<Integer> sums = new ArrayList<>();
+    InferenceStreams.run(List.of(1, 2, 3, 4), i -> {
+      int[] inner = {0};
+      InferenceStreams.run(List.of(i, i * 10), x -> x, (k, x) -> inner[0] += x);
+      return inner[0];
+    }, (k, sum) -> sums.add(sum));
+    assertEquals(List.of(11, 22, 33, 44), sums);
+  }
+
   @Test
   void aFailingBatchFailsTheRunWithItsOwnException() {
     Engine.start();
