@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.global.torch;
  * the way {@code bench_distilbert.py}'s infer modes measure it. Warm-up batches, then the timed ones.
  */
 public final class ForwardBenchmark {
-  /** Samples per second (median step) and tokens per second (real tokens, padding excluded). */
+  /** Samples and tokens (real tokens, padding excluded) per second of the whole timed run. */
   public record Result(Precision precision, double samplesPerSecond, double tokensPerSecond,
       double medianStepMillis, int steps, double gflops) {}
 

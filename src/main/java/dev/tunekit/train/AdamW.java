@@ -30,8 +30,8 @@ public final class AdamW {
   private final double eps;
   private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
   private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
-  /** Per group the step count as the fused kernel reads it (a float32 scalar, as torch keeps state["step"]). */
-  private final Map<String, Tensor> stepCount = new LinkedHashMap<>();
+  /** The step count as the fused kernel reads it: a float32 scalar, as torch keeps state["step"]. */
+  private final Tensor stepCount = torch.zeros(1);
   private long step;
 
   public AdamW(List<ParameterGroup> groups) {
@@ -46,7 +46,6 @@ public final class AdamW {
     for (ParameterGroup g : groups) {
       expAvg.put(g.name(), torch.zeros_like(g.data()));
       expAvgSq.put(g.name(), torch.zeros_like(g.data()));
-      stepCount.put(g.name(), torch.zeros(1));
     }
   }
 
@@ -62,14 +61,14 @@ public final class AdamW {
   public void step(double lr, double gradScale, boolean zeroGrad) {
     step++;
     try (NoGradGuard noGrad = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+      stepCount.fill_(new Scalar(step));
       for (ParameterGroup g : groups) {
         if (gradScale != 1.0) {
           g.grad().mul_(new Scalar(gradScale)); // as clip_grad_norm_ scales, to the bit
         }
-        stepCount.get(g.name()).fill_(new Scalar(step));
         FusedKernel.FUNCTION.apply(new IValueVector(new IValue(g.data()), new IValue(g.grad()),
             new IValue(expAvg.get(g.name())), new IValue(expAvgSq.get(g.name())),
-            new IValue(stepCount.get(g.name())), new IValue(lr), new IValue(beta1), new IValue(beta2),
+            new IValue(stepCount), new IValue(lr), new IValue(beta1), new IValue(beta2),
             new IValue(g.weightDecay()), new IValue(eps)));
         if (zeroGrad) {
           g.zeroGrad();
