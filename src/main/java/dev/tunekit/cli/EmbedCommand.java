@@ -65,9 +65,9 @@ final class EmbedCommand implements Callable<Integer> {
     if (all.isEmpty()) {
       throw new TunekitException("nothing to embed; give --text \"...\" or --input F.jsonl");
     }
-    Engine.startInBackground(); // libtorch loads while the model folder is found (or, the first time, prepared)
+    // libtorch loads while the model folder is found (the first time, prepared) and its tokenizer loads
+    Engine.startInBackground(common.threads);
     Path dir = ModelArg.resolve(model);
-    Engine.start(common.threads);
     float[][] vectors;
     try (FeatureExtractor extractor = FeatureExtractor.load(dir)) {
       vectors = extractor.precision(prec).batchSize(batchSize).embed(all, pool);

@@ -29,8 +29,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Engine.startInBackground(common.threads); // loads while the data is read
     TextDataset dataset = Datasets.load(data.options());
-    Engine.start(common.threads);
     var o = features.options(LinearClassifier.Kind.SVM, List.of(1.0), false);
     var f = FrozenFeatures.features(ModelArg.resolve(features.model), dataset, o);
     FrozenFeatures.export(f, out, Map.of("model", features.model, "dataset", dataset.name(),

@@ -33,9 +33,9 @@ final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainingArguments args = train.arguments(data.seed);
+    Engine.startInBackground(common.threads); // loads while the model folder is found and the data read
     Path modelDir = ModelArg.resolve(model);
     TextDataset dataset = Datasets.load(data.options()).withTrainSample(train.maxTrainSamples, data.seed);
-    Engine.start(common.threads);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("full fine-tuning %s on %s: %,d train / %,d validation / %,d test, %s, %d threads%n", model,
         dataset.name(), dataset.train().size(), dataset.validation().size(), dataset.test().size(),

@@ -109,12 +109,12 @@ final class LabCommand implements Callable<Integer> {
     OutputFolder.prepare(out, overwrite, false, false);
     Log.info("writing the lab into " + out.toAbsolutePath());
     long start = System.nanoTime();
+    Engine.startInBackground(common.threads); // loads while the model folder is found and the data read
     String modelName = model == null ? ModelArg.defaultModel() : model;
     Path modelDir = ModelArg.resolve(modelName);
     int trainRows = maxTrain != null ? maxTrain : quick ? 1000 : 0;
     TextDataset dataset = Datasets.load(new DataOptions(data, textColumn, labelColumn, null, seed, false))
         .withTrainSample(trainRows, seed).withEvalSample(maxEval, seed);
-    Engine.start(common.threads);
 
     Lab.Plan plan = new Lab.Plan();
     plan.modelDir = modelDir;

@@ -63,10 +63,10 @@ final class LoraCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainingArguments args = train.arguments(data.seed);
+    Engine.startInBackground(common.threads); // loads while the model folder is found and the data read
     LoraConfig lora = new LoraConfig(r, alpha, dropout, targets, modulesToSave, bias, rslora, !wholeNames);
     var modelDir = ModelArg.resolve(model);
     TextDataset dataset = Datasets.load(data.options()).withTrainSample(train.maxTrainSamples, data.seed);
-    Engine.start(common.threads);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("LoRA r=%d alpha=%s on %s, %s: %,d train / %,d validation / %,d test, %s, %d threads%n", r, alpha, model,
         dataset.name(), dataset.train().size(), dataset.validation().size(), dataset.test().size(),

@@ -32,7 +32,7 @@ final class MergeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OutputFolder.prepare(out, overwrite, false, false);
-    Engine.start(common.threads);
+    Engine.startInBackground(common.threads);
     Path modelDir = ModelArg.resolve(model);
     LoraModel.load(modelDir, adapter).saveMerged(modelDir, out);
     spec.commandLine().getOut().println("merged " + adapter + " into " + model + ": " + out);

@@ -39,7 +39,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Engine.start(common.threads);
+    Engine.startInBackground(common.threads); // loads while the model's config and tokenizer load
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper json = new ObjectMapper();
     boolean fromStdin = texts.isEmpty();

@@ -46,8 +46,8 @@ final class SvmCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LinearClassifier.Kind kind = LinearClassifier.Kind.parse(classifier);
     OutputFolder.prepare(out, overwrite, false, false);
+    Engine.startInBackground(common.threads); // loads while the data is read
     TextDataset dataset = Datasets.load(data.options());
-    Engine.start(common.threads);
     FrozenFeatures.Options o = features.options(kind, c, standardize);
     FrozenFeatures.Result r = FrozenFeatures.run(ModelArg.resolve(features.model), features.model, dataset, o, out);
     PrintWriter w = spec.commandLine().getOut();

@@ -2,6 +2,7 @@ package dev.tunekit.data;
 
 import dev.tunekit.Log;
 import dev.tunekit.TunekitException;
+import dev.tunekit.tensors.Engine;
 import dev.tunekit.tensors.SafeTensors;
 import dev.tunekit.tensors.SafeTensorsWriter;
 import dev.tunekit.tensors.Tensors;
@@ -101,6 +102,7 @@ public final class TokenCache {
     for (int i = 0; i < labels.length; i++) {
       labels[i] = split.labels()[i];
     }
+    Engine.start(); // libtorch may still be loading in the background (the first tensor must wait for it)
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     tensors.put("ids", Tensor.create(ids, ids.length));
     tensors.put("offsets", Tensor.create(offsets, offsets.length));

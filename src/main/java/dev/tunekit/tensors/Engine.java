@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Engine {
   private static boolean started;
+  private static int requestedThreads; // 0: all cores
 
   private Engine() {}
 
@@ -30,16 +31,26 @@ public final class Engine {
     torch.set_num_interop_threads(1);
     // libtorch's own default can be a single thread (it counts cores as it sees them; in some
     // virtual machines that is one), which halves every matrix product's speed.
-    torch.set_num_threads(Runtime.getRuntime().availableProcessors());
+    torch.set_num_threads(threadCount(requestedThreads));
     started = true;
   }
 
   /**
-   * Starts loading libtorch on a daemon thread and returns at once, so that loading (1-2 s) overlaps
-   * work that needs no tensors (finding or preparing a model folder). {@link #start()} waits for it.
-   * A failure there is not lost: the next {@code start()} tries again and reports it.
+   * Starts loading libtorch on a daemon thread with {@code threads} intra-op threads (0 or less:
+   * all cores) and returns at once, so that loading (1-2 s) overlaps work that needs no tensors
+   * (reading data, finding a model folder, loading its tokenizer). {@link #start()}, which every
+   * tensor-making path calls, waits for it. A failure there is not lost: the next {@code start()}
+   * tries again and reports it. (libtorch keeps the count globally; each thread takes it up at its
+   * first parallel op.)
    */
-  public static void startInBackground() {
+  public static void startInBackground(int threads) {
+    synchronized (Engine.class) {
+      requestedThreads = threads;
+      if (started) {
+        torch.set_num_threads(threadCount(threads));
+        return;
+      }
+    }
     Thread loader = new Thread(() -> {
       try {
         start();
@@ -60,8 +71,11 @@ public final class Engine {
   /** Intra-op threads for matmuls and element-wise kernels; 0 or less means all cores. */
   public static void setThreads(int threads) {
     start();
-    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    torch.set_num_threads(n);
+    torch.set_num_threads(threadCount(threads));
+  }
+
+  private static int threadCount(int threads) {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 
   public static int threads() {

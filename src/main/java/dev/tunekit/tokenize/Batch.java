@@ -1,5 +1,6 @@
 package dev.tunekit.tokenize;
 
+import dev.tunekit.tensors.Engine;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
@@ -26,6 +27,7 @@ public record Batch(Tensor inputIds, Tensor attentionMask, int[] lengths) {
         mask[i * longest + j] = j < s.length ? 1 : 0;
       }
     }
+    Engine.start(); // the first tensor of a run may come before the model's
     return new Batch(Tensor.create(ids, rows, longest), Tensor.create(mask, rows, longest), lengths);
   }
 
