@@ -59,13 +59,16 @@ public final class Main implements Runnable {
       err.println("tunekit: internal error: " + ex + " (a bug in tunekit; rerun with TUNEKIT_DEBUG=1 for the stack trace)");
       return 3;
     });
+    int code = 1;
     try {
-      return cli.execute(args);
+      code = cli.execute(args);
     } catch (OutOfMemoryError e) {
       // picocli hands only Exceptions to the handler above; the JVM's Error comes out here.
       err.println("tunekit: error: " + outOfMemory(e).getMessage());
-      return 1;
+    } finally {
+      OutputFolder.finish(code != 0);
     }
+    return code;
   }
 
   private static TunekitException outOfMemory(Throwable e) {

@@ -289,6 +289,18 @@ class CliErrorsTest {
   }
 
   @Test
+  void aFailedRunRemovesTheOutputFolderItCreated() throws IOException {
+    Path created = tmp.resolve("lab-out");
+    Path existing = Files.createDirectories(tmp.resolve("existing-out"));
+    for (Path out : List.of(created, existing)) {
+      assertTrue(fails("lab", "--data", smallData().toString(), "--model", tmp.resolve("absent").toString(),
+          "--out", out.toString()).contains("model folder not found"));
+    }
+    assertFalse(Files.exists(created), "the folder the failed run created is gone");
+    assertTrue(Files.isDirectory(existing), "a folder that was there before stays");
+  }
+
+  @Test
   void outputFolderThatHoldsFiles() throws IOException {
     Path out = Files.createDirectories(tmp.resolve("svm-out"));
     Files.writeString(out.resolve("metrics.json"), "{}");
