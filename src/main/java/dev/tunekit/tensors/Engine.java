@@ -16,7 +16,10 @@ public final class Engine {
 
   private Engine() {}
 
-  /** Loads libtorch if needed, with all cores for tensor work; safe to call from anywhere, any number of times. */
+  /**
+   * Loads libtorch if needed, with the thread count an earlier {@link #startInBackground} asked
+   * for (else all cores); safe to call from anywhere, any number of times.
+   */
   public static synchronized void start() {
     if (started) {
       return;
